@@ -1,0 +1,135 @@
+"""The ``convtui`` command: the app (no subcommand) and the headless subcommands.
+
+Exit codes: 0 success, 2 bad usage or bad input (one line naming the argument and
+what is wrong), 1 an unexpected failure.  Subcommands live in ``convtui.commands``,
+one module each with ``run(argv) -> int``; they are imported only when used, so
+``convtui conv`` never loads textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .engine.geometry import CONVENTIONS, MODES
+
+__all__ = ["SUBCOMMANDS", "UsageError", "add_setup_arguments", "main", "setup_from_args"]
+
+SUBCOMMANDS = {
+    "conv": "convtui.commands.conv",
+    "compare": "convtui.commands.compare",
+    "code": "convtui.commands.code",
+    "train": "convtui.commands.train",
+    "lessons": "convtui.commands.lessons",
+    "serve": "convtui.commands.serve",
+}
+
+
+class UsageError(Exception):
+    """Bad usage or input: printed as one line, exit code 2."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of printing usage and exiting."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message)
+
+
+def positive_int(name: str):
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, got {text!r}"
+            ) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be at least 1, got {value}")
+        return value
+
+    return convert
+
+
+def non_negative_int(name: str):
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, got {text!r}"
+            ) from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{name} must not be negative, got {value}")
+        return value
+
+    return convert
+
+
+def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every setup-taking command shares (the app's flags too)."""
+    parser.add_argument("--mode", choices=MODES, default="full", help="full, valid or same")
+    parser.add_argument(
+        "--correlate",
+        action="store_true",
+        help="cross-correlation (no flip) instead of convolution",
+    )
+    parser.add_argument("--stride", type=positive_int("--stride"), default=1, metavar="N")
+    parser.add_argument("--dilation", type=positive_int("--dilation"), default=1, metavar="N")
+    parser.add_argument("--padding", type=non_negative_int("--padding"), default=0, metavar="N")
+    parser.add_argument("--convention", choices=tuple(CONVENTIONS), default="numpy")
+
+
+def parse_text_array(text: str, flag: str):
+    """parse_array, with a ParseError turned into a UsageError naming the flag."""
+    from .engine.parse import ParseError, parse_array
+
+    try:
+        return parse_array(text)
+    except ParseError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def setup_from_args(args, input_text: str, kernel_text: str, input_flag: str, kernel_flag: str):
+    """Build and validate a Setup from parsed arguments; UsageError if it is invalid."""
+    from .engine.setup import Setup
+
+    x = parse_text_array(input_text, input_flag)
+    w = parse_text_array(kernel_text, kernel_flag)
+    try:
+        return Setup(
+            x,
+            w,
+            mode=args.mode,
+            flip=not args.correlate,
+            stride=args.stride,
+            dilation=args.dilation,
+            padding=args.padding,
+            convention=args.convention,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _run_app(argv: list[str]) -> int:
+    from .app.launch import run as run_app  # the app's own flags and start-up
+
+    return run_app(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``convtui`` command; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            module = importlib.import_module(SUBCOMMANDS[argv[0]])
+            return module.run(argv[1:])
+        return _run_app(argv)
+    except UsageError as exc:
+        print(f"convtui: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,444 @@
+"""convolve and correlate: pad → orient → slide, with three ways to slide.
+
+* ``direct``: the definition, one pass over the input per kernel tap (1-D at
+  stride 1 hands the whole sum to ``numpy.convolve``, a tight C loop);
+* ``fft``: the full linear convolution through real FFTs at a fast length;
+* ``oa`` (overlap-add, chosen by ``auto`` only): a long 1-D signal cut into
+  blocks, each convolved by FFT, the overlapping tails added.
+
+``choose_method`` only decides; the methods run.  Every method computes the same
+thing: the full linear convolution of the (explicitly padded) input with the
+dilated, oriented kernel reversed, read from ``ke-1-pad_before`` every ``stride``
+samples.  The direct path reads the same numbers straight off the padded input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+import numpy as np
+
+from .backend import check_memory, get_array_module
+from .geometry import Geometry, plan
+
+__all__ = ["choose_method", "convolve", "correlate", "next_fast_len"]
+
+METHODS = ("auto", "direct", "fft")
+_INT64_MAX = 2**63 - 1
+
+
+# ---------------------------------------------------------------- preparation
+
+
+def _as_array(xp, a, name: str):
+    arr = xp.asarray(a)
+    if arr.dtype.kind not in "biufc":
+        raise ValueError(
+            f"{name} must hold numbers (bool, int, float or complex), got dtype {arr.dtype}"
+        )
+    if not 1 <= arr.ndim <= 3:
+        raise ValueError(
+            f"{name} must have 1, 2 or 3 dimensions, got {arr.ndim} (shape {arr.shape})"
+        )
+    return arr
+
+
+def _abs_max(a) -> int:
+    """Largest absolute value of an integer array, as an exact Python int."""
+    return max(int(a.max()), -int(a.min()))
+
+
+def _integer_bound(x, w) -> int:
+    """An upper bound on any |output| for integer inputs: max|x| · sum|w|."""
+    kernel_sum = sum(abs(int(v)) for v in w.ravel().tolist())
+    return _abs_max(x) * kernel_sum
+
+
+def _prepare(x, w, flip: bool):
+    """Arrays, the dtype to compute in, the dtype to return, and the oriented kernel."""
+    xp = get_array_module(x, w)
+    x = _as_array(xp, x, "x")
+    w = _as_array(xp, w, "w")
+    if x.ndim != w.ndim:
+        raise ValueError(
+            "x and w must have the same number of dimensions, got "
+            f"x shape {x.shape} and w shape {w.shape}"
+        )
+    integer = x.dtype.kind in "biu" and w.dtype.kind in "biu"
+    if integer:
+        if x.size and w.size:
+            if _abs_max(x) > _INT64_MAX or _abs_max(w) > _INT64_MAX:
+                raise OverflowError("integer inputs must fit in int64")
+            if _integer_bound(x, w) > _INT64_MAX:
+                raise OverflowError(
+                    "integer result could exceed int64 (max|x| · sum|w| > 2**63-1); "
+                    "convert the inputs to float to compute it approximately"
+                )
+        work = result = np.dtype(np.int64)
+    else:
+        result = np.result_type(x.dtype, w.dtype)
+        work = result
+        if result == np.float16:  # accumulate half precision in single precision
+            work = np.dtype(np.float32)
+    x = x.astype(work, copy=False)
+    w = w.astype(work, copy=False)
+    if flip:
+        oriented = w[(slice(None, None, -1),) * w.ndim]
+    else:
+        oriented = w.conj() if w.dtype.kind == "c" else w
+    return xp, x, w, oriented, work, result
+
+
+# ---------------------------------------------------------------- fast lengths
+
+_FAST: list[int] = []
+
+
+def _fast_lengths() -> list[int]:
+    if not _FAST:
+        limit = 2**34
+        values = []
+        p2 = 1
+        while p2 <= limit:
+            p3 = p2
+            while p3 <= limit:
+                p5 = p3
+                while p5 <= limit:
+                    p7 = p5
+                    while p7 <= limit:
+                        values.append(p7)
+                        p7 *= 7
+                    p5 *= 5
+                p3 *= 3
+            p2 *= 2
+        _FAST.extend(sorted(values))
+    return _FAST
+
+
+def next_fast_len(n: int) -> int:
+    """Smallest length >= n whose only prime factors are 2, 3, 5 and 7.
+
+    >>> next_fast_len(1000), next_fast_len(1031)
+    (1000, 1050)
+    """
+    lengths = _fast_lengths()
+    return lengths[bisect.bisect_left(lengths, n)]
+
+
+# ---------------------------------------------------------------- the methods
+
+
+def _reversed_dilated(xp, oriented, g: Geometry):
+    """The oriented kernel, dilated with zeros and reversed on every axis."""
+    if all(d == 1 for d in g.dilation):
+        dilated = oriented
+    else:
+        dilated = xp.zeros(g.effective_kernel, dtype=oriented.dtype)
+        dilated[tuple(slice(None, None, d) for d in g.dilation)] = oriented
+    return dilated[(slice(None, None, -1),) * dilated.ndim]
+
+
+def _explicitly_padded(xp, x, g: Geometry):
+    if all(b == 0 and a == 0 for b, a in g.explicit):
+        return x
+    return xp.pad(x, g.explicit)
+
+
+def _read_full(full, g: Geometry):
+    """Read the output from a full linear convolution (see module docstring)."""
+    index = tuple(
+        slice(ke - 1 - mb, ke - 1 - mb + (out - 1) * s + 1, s)
+        for ke, (mb, _), s, out in zip(g.effective_kernel, g.mode_pad, g.stride, g.output_shape)
+    )
+    return full[index]
+
+
+def _direct(xp, x, oriented, g: Geometry, work):
+    """The definition: one multiply-add pass over the padded input per tap."""
+    if g.ndim == 1 and g.stride == (1,) and xp is np:
+        reversed_kernel = _reversed_dilated(xp, oriented, g)
+        full = np.convolve(_explicitly_padded(xp, x, g), reversed_kernel, "full")
+        return _read_full(full, g)
+    return _slide_taps(xp, x, oriented, g, work)
+
+
+def _slide_taps(xp, x, oriented, g: Geometry, work):
+    """Tap by tap over strided views of the padded input (any ndim, stride, dilation)."""
+    padded = xp.zeros(g.padded_shape, dtype=work)
+    inner = tuple(slice(b, b + n) for (b, _), n in zip(g.pad, g.input_shape))
+    padded[inner] = x
+    out = xp.zeros(g.output_shape, dtype=work)
+    scratch = xp.empty(g.output_shape, dtype=work)
+    for tap in np.ndindex(*g.kernel_shape):
+        view = padded[
+            tuple(
+                slice(j * d, j * d + (o - 1) * s + 1, s)
+                for j, d, s, o in zip(tap, g.dilation, g.stride, g.output_shape)
+            )
+        ]
+        xp.multiply(view, oriented[tap], out=scratch)
+        xp.add(out, scratch, out=out)
+    return out
+
+
+def _fft_full(xp, a, b):
+    """Full linear convolution of two same-ndim arrays through FFTs."""
+    full_shape = tuple(n + m - 1 for n, m in zip(a.shape, b.shape))
+    fshape = tuple(next_fast_len(n) for n in full_shape)
+    axes = tuple(range(a.ndim))
+    if a.dtype.kind == "c" or b.dtype.kind == "c":
+        spectrum = xp.fft.fftn(a, fshape, axes=axes) * xp.fft.fftn(b, fshape, axes=axes)
+        full = xp.fft.ifftn(spectrum, fshape, axes=axes)
+    else:
+        spectrum = xp.fft.rfftn(a, fshape, axes=axes) * xp.fft.rfftn(b, fshape, axes=axes)
+        full = xp.fft.irfftn(spectrum, fshape, axes=axes)
+    return full[tuple(slice(0, n) for n in full_shape)]
+
+
+def _fft(xp, x, oriented, g: Geometry, work):
+    full = _fft_full(xp, _explicitly_padded(xp, x, g), _reversed_dilated(xp, oriented, g))
+    return _read_full(full, g)
+
+
+def _oa_block(n: int, m: int) -> int:
+    """FFT length for overlap-add of an n-long signal with an m-long kernel."""
+    best, best_cost = 0, math.inf
+    lengths = _fast_lengths()
+    start = bisect.bisect_left(lengths, 2 * m - 1)
+    for nfft in lengths[start : start + 40]:
+        step = nfft - m + 1
+        blocks = -(-n // step)
+        cost = blocks * nfft * math.log2(max(nfft, 2))
+        if cost < best_cost:
+            best, best_cost = nfft, cost
+        if step > n:
+            break
+    return best
+
+
+def _oa_full(xp, a, b):
+    """Full 1-D linear convolution by overlap-add: blocks of ``a`` through FFTs."""
+    n, m = a.shape[0], b.shape[0]
+    nfft = _oa_block(n, m)
+    step = nfft - m + 1
+    blocks = -(-n // step)
+    padded = xp.zeros(blocks * step, dtype=a.dtype)
+    padded[:n] = a
+    chunks = padded.reshape(blocks, step)
+    if a.dtype.kind == "c" or b.dtype.kind == "c":
+        y = xp.fft.ifft(xp.fft.fft(chunks, nfft, axis=1) * xp.fft.fft(b, nfft), nfft, axis=1)
+    else:
+        y = xp.fft.irfft(xp.fft.rfft(chunks, nfft, axis=1) * xp.fft.rfft(b, nfft), nfft, axis=1)
+    # each block's tail (m-1 samples, never longer than a block) lands on the next block
+    head = y[:, :step]
+    head[1:, : m - 1] += y[:-1, step:]
+    full = xp.concatenate([head.ravel(), y[-1, step:]])
+    return full[: n + m - 1]
+
+
+def _oa(xp, x, oriented, g: Geometry, work):
+    full = _oa_full(xp, _explicitly_padded(xp, x, g), _reversed_dilated(xp, oriented, g))
+    return _read_full(full, g)
+
+
+_RUNNERS = {"direct": _direct, "fft": _fft, "oa": _oa}
+
+
+# ---------------------------------------------------------------- choosing
+
+# Seconds per unit of work, measured with bench/engine.py on the CPU of this
+# project's machines (see BENCHMARKS.md).  Only their ratios matter.
+_COST_CONVOLVE_1D = 0.45e-9  # numpy.convolve, per multiply-add
+_COST_TAP_ELEMENT = 1.2e-9  # tap loop, per output element per tap
+_COST_TAP_CALL = 3.0e-6  # tap loop, per tap
+_COST_FFT = 1.6e-9  # per N·log2(N) of a real FFT round trip (three transforms)
+_COST_FFT_CALL = 40e-6
+_COST_OA = 1.6e-9
+
+
+def _cost_direct(g: Geometry) -> float:
+    taps = math.prod(g.kernel_shape)
+    if g.ndim == 1 and g.stride == (1,):
+        n = g.input_shape[0] + sum(g.explicit[0])
+        ke = g.effective_kernel[0]
+        return _COST_CONVOLVE_1D * (n + ke - 1) * min(n, ke) + 5e-6
+    return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
+
+
+def _cost_fft(g: Geometry) -> float:
+    sizes = [
+        next_fast_len(n + sum(e) + ke - 1)
+        for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
+    ]
+    total = math.prod(sizes)
+    return _COST_FFT * total * math.log2(max(total, 2)) + _COST_FFT_CALL
+
+
+def _cost_oa(g: Geometry) -> float:
+    if g.ndim != 1:
+        return math.inf
+    n = g.input_shape[0] + sum(g.explicit[0])
+    m = g.effective_kernel[0]
+    if n < 4 * m:
+        return math.inf
+    nfft = _oa_block(n, m)
+    blocks = -(-n // (nfft - m + 1))
+    return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_FFT_CALL
+
+
+def choose_method(x, w, mode: str = "full", *, flip: bool = True, **options) -> str:
+    """Decide how ``convolve``/``correlate`` would compute this; returns a name.
+
+    One of ``"direct"``, ``"fft"`` or ``"oa"`` (overlap-add).  FFT-based methods are
+    never chosen when an input holds NaN or inf (a NaN must stay local, as in the
+    definition) or when integer results could lose exactness.
+
+    >>> choose_method([1, 2, 3, 4], [5, 6, 7])
+    'direct'
+    >>> choose_method(np.ones(100_000), np.ones(1000)) in ("fft", "oa")
+    True
+    >>> choose_method([1.0, float("nan")] * 50_000, np.ones(1000))   # NaN stays local
+    'direct'
+    """
+    xp = get_array_module(x, w)
+    xa, wa = _as_array(xp, x, "x"), _as_array(xp, w, "w")
+    g = plan(xa.shape, wa.shape, mode, flip=flip, **options)
+    return _choose(xp, xa, wa, g)
+
+
+def _fft_is_safe(xp, x, w) -> bool:
+    if x.dtype.kind in "biu" and w.dtype.kind in "biu":
+        # rounding an FFT result back is exact while its error stays below 1/2;
+        # the error grows like eps · ||x||₂ · ||w||₂ · log2(N)
+        norm = math.sqrt(float(xp.sum(x.astype(np.float64) ** 2)))
+        norm *= math.sqrt(float(xp.sum(w.astype(np.float64) ** 2)))
+        return norm * math.log2(max(x.size + w.size, 2)) < 2.0**44
+    return bool(xp.isfinite(x).all()) and bool(xp.isfinite(w).all())
+
+
+def _choose(xp, x, w, g: Geometry) -> str:
+    if g.size == 0:
+        return "direct"
+    direct = _cost_direct(g)
+    if direct < 50e-6:
+        return "direct"
+    best = min(("fft", _cost_fft(g)), ("oa", _cost_oa(g)), key=lambda pair: pair[1])
+    if best[1] >= direct or not _fft_is_safe(xp, x, w):
+        return "direct"
+    return best[0]
+
+
+# ---------------------------------------------------------------- the API
+
+
+def _run(x, w, mode, flip, stride, dilation, padding, convention, method):
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(
+            f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}"
+        )
+    xp, x, w, oriented, work, result = _prepare(x, w, flip)
+    g = plan(
+        x.shape,
+        w.shape,
+        mode,
+        flip=flip,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        convention=convention,
+    )
+    if g.size == 0:
+        return xp.zeros(g.output_shape, dtype=result)
+    itemsize = np.dtype(work).itemsize
+    check_memory(math.prod(g.padded_shape) * itemsize + 2 * g.size * itemsize, "the padded input")
+    chosen = _choose(xp, x, w, g) if method == "auto" else method
+    if chosen in ("fft", "oa"):
+        fft_items = math.prod(
+            next_fast_len(n + sum(e) + ke - 1)
+            for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
+        )
+        check_memory(fft_items * 16 * 3, "the FFT buffers")
+    out = _RUNNERS[chosen](xp, x, oriented, g, work)
+    if result.kind in "iu":
+        out = xp.rint(out) if out.dtype.kind == "f" else out
+    elif result.kind == "f" and out.dtype.kind == "c":
+        out = out.real
+    return xp.ascontiguousarray(out.astype(result, copy=False))
+
+
+def convolve(
+    x,
+    w,
+    mode: str = "full",
+    *,
+    stride=1,
+    dilation=1,
+    padding=None,
+    convention: str = "numpy",
+    method: str = "auto",
+):
+    """Convolve ``x`` with the kernel ``w`` (the kernel is flipped on every axis).
+
+    Parameters
+    ----------
+    x, w : array_like
+        Input and kernel, with the same number of dimensions (1 to 3).
+    mode : {"full", "valid", "same"}
+        Named paddings, applied after ``padding``.  ``full`` pads ``ke-1`` zeros
+        on each side (``ke = dilation*(k-1)+1``), ``valid`` none, ``same`` keeps the
+        input's length.  Unlike numpy and scipy, ``valid`` with a kernel longer than
+        the padded input gives a length-0 axis instead of swapping the arguments.
+    stride, dilation : int or tuple of int
+        Step between outputs and between kernel taps, per axis, >= 1.
+    padding : None, int, ints per axis, or (before, after) pairs per axis
+        Zeros added to the input first: PyTorch's ``padding=p`` is
+        ``correlate(x, w, "valid", padding=p)``.
+    convention : {"numpy", "matlab", "torch", "tensorflow"}
+        Where ``same`` puts the odd extra zero of an even kernel and how it strides.
+    method : {"auto", "direct", "fft"}
+        ``auto`` picks the fastest exact method.  Integer inputs give exact int64
+        results (``fft`` rounds back); a result that could overflow int64 raises
+        OverflowError.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 for integer (and bool) inputs, otherwise the inputs' common dtype.
+
+    Examples
+    --------
+    >>> convolve([1, 2, 3, 4], [5, 6, 7])
+    array([ 5, 16, 34, 52, 45, 28])
+    >>> convolve([1, 2, 3, 4], [5, 6, 7], "valid")
+    array([34, 52])
+    >>> convolve([1, 2, 3, 4, 5, 6], [1, 10], "same", convention="matlab")
+    array([12, 23, 34, 45, 56, 60])
+    """
+    return _run(x, w, mode, True, stride, dilation, padding, convention, method)
+
+
+def correlate(
+    x,
+    w,
+    mode: str = "full",
+    *,
+    stride=1,
+    dilation=1,
+    padding=None,
+    convention: str = "numpy",
+    method: str = "auto",
+):
+    """Cross-correlate ``x`` with ``w``: slide the kernel without flipping it.
+
+    What CNN libraries call "convolution".  A complex kernel is conjugated, as in
+    ``scipy.signal.correlate``.  Parameters as for :func:`convolve`.
+
+    Examples
+    --------
+    >>> correlate([1, 2, 3, 4], [5, 6, 7], "valid")
+    array([38, 56])
+    >>> correlate([1, 2, 3, 4], [5, 6, 7], "valid", padding=1, stride=2)   # torch conv1d
+    array([20, 56])
+    """
+    return _run(x, w, mode, False, stride, dilation, padding, convention, method)

@@ -1,0 +1,40 @@
+"""The engine stays headless, and imports point one way: app and lessons → engine."""
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "convtui"
+
+
+def test_import_convtui_loads_numpy_only():
+    code = (
+        "import sys, convtui; "
+        "heavy = [m for m in ('textual', 'scipy', 'torch', 'cupy', 'plotext', 'rich') "
+        "if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
+
+
+def test_engine_imports_neither_app_nor_lessons():
+    offenders = []
+    for path in (PACKAGE / "engine").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                prefix = "." * node.level
+                names = [prefix + (node.module or "")]
+            for name in names:
+                if any(part in name.split(".") for part in ("app", "lessons", "textual")):
+                    offenders.append(f"{path.name}: {name}")
+                if name.startswith("..") and not name.startswith("..engine"):
+                    offenders.append(f"{path.name}: {name}")
+    assert offenders == []
