@@ -116,6 +116,7 @@ class _Scanner:
         """Rows separated by ';' or new lines, up to a character in ``stops``."""
         result = []
         while True:
+            self.skip_space(newlines=False)
             start = self.i
             row = self.row(stops + ";\n")
             ch = self.peek()
