@@ -204,9 +204,9 @@ def compare(x, w, mode: str = "same") -> list[LabRow]:
     --------
     >>> rows = compare([1, 2, 3, 4], [5, 6, 7], "same")
     >>> for row in rows[1:3]:
-    ...     print(row.library, row.output, "differs" if row.differs else "")
-    scipy.signal.convolve [16 34 52 45]
-    scipy.signal.correlate [20 38 56 39] differs
+    ...     print(row.library, row.output, "*" if row.differs else "-")
+    scipy.signal.convolve [16 34 52 45] -
+    scipy.signal.correlate [20 38 56 39] *
     """
     x = np.asarray(x)
     w = np.asarray(w)
