@@ -1,0 +1,291 @@
+"""Learn a kernel with gradient descent: the training pane's engine.
+
+The model is one convolution, a bias and an activation::
+
+    y = activation(convolve(x, kernel, mode, ...) + bias)     # correlate when flip=False
+
+and the loss is the mean squared error against a target.  Because the input never
+changes while training, the input value under every tap at every step is laid out
+once as a table (the rows of the Toeplitz picture, :func:`~convtui.engine.layer.tap_values`),
+and each update is then two small matrix-vector products: the output
+``values @ kernel`` and the tied-weight gradient ``grad_output @ values`` (every
+weight sums its terms over all the steps and examples it was used in).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+from .geometry import plan
+from .layer import tap_values
+
+__all__ = ["ACTIVATIONS", "OPTIMIZERS", "Adam", "Momentum", "SGD", "TrainState", "train_kernel"]
+
+
+class TrainState(NamedTuple):
+    """The kernel after ``step`` updates, its loss, and the gradient there.
+
+    ``bias`` and ``grad_bias`` are 0.0 when the model has no bias.  ``diverged`` is
+    True on the last state when the loss stopped being finite.
+    """
+
+    step: int
+    loss: float
+    kernel: np.ndarray
+    bias: float
+    grad_kernel: np.ndarray
+    grad_bias: float
+    diverged: bool = False
+
+
+# ---------------------------------------------------------------- optimizers
+
+
+class SGD:
+    """Plain gradient descent: ``w -= lr * g``."""
+
+    default_lr = 0.1
+
+    def __init__(self, lr: float):
+        self.lr = lr
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        return params - self.lr * grad
+
+
+class Momentum:
+    """Heavy-ball momentum as PyTorch writes it: ``v = μ·v + g``, ``w -= lr * v``."""
+
+    default_lr = 0.02
+
+    def __init__(self, lr: float, momentum: float = 0.9):
+        self.lr, self.momentum = lr, momentum
+        self.velocity: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        if self.velocity is None:
+            self.velocity = grad
+        else:
+            self.velocity = self.momentum * self.velocity + grad
+        return params - self.lr * self.velocity
+
+
+class Adam:
+    """Adam (Kingma & Ba) with bias correction, in PyTorch's order of operations."""
+
+    default_lr = 0.01
+
+    def __init__(self, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.count = 0
+        self.mean: np.ndarray | float = 0.0
+        self.square: np.ndarray | float = 0.0
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        beta1, beta2 = self.betas
+        self.count += 1
+        self.mean = beta1 * self.mean + (1 - beta1) * grad
+        self.square = beta2 * self.square + (1 - beta2) * (grad * grad)
+        step_size = self.lr / (1 - beta1**self.count)
+        denom = np.sqrt(self.square) / math.sqrt(1 - beta2**self.count) + self.eps
+        return params - step_size * (self.mean / denom)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+# ---------------------------------------------------------------- activations
+
+# each: (forward z -> y, derivative dy/dz from z and y)
+ACTIVATIONS = {
+    "identity": (None, None),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z, y: z > 0),
+    "tanh": (np.tanh, lambda z, y: 1.0 - y * y),
+    "sigmoid": (lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)), lambda z, y: y * (1.0 - y)),
+}
+
+
+def _choice(name: str, value, accepted) -> str:
+    if not isinstance(value, str) or value not in accepted:
+        listed = ", ".join(repr(a) for a in accepted)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def _real_float(a, name: str) -> np.ndarray:
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return arr.astype(np.float64)
+
+
+# ---------------------------------------------------------------- training
+
+
+def train_kernel(
+    x,
+    target,
+    kernel_shape,
+    *,
+    mode: str = "valid",
+    flip: bool = False,
+    activation: str = "identity",
+    bias: bool = True,
+    optimizer: str = "adam",
+    lr: float | None = None,
+    steps: int = 500,
+    seed: int = 0,
+    init=None,
+    stride=1,
+    dilation=1,
+    padding=None,
+    convention: str = "numpy",
+) -> Iterator[TrainState]:
+    """Fit a kernel (and a bias) to map ``x`` to ``target``; yields every state.
+
+    Parameters
+    ----------
+    x : array_like
+        One example (``x.ndim == len(kernel_shape)``) or a batch of them (one more
+        leading axis).
+    target : array_like
+        The model's output shape (with the batch axis when ``x`` has one).
+    kernel_shape : int or tuple of int
+    mode, flip, stride, dilation, padding, convention
+        As for :func:`~convtui.convolve` (``flip=False``: :func:`~convtui.correlate`).
+    activation : {"identity", "relu", "tanh", "sigmoid"}
+    bias : bool
+        Learn a scalar bias too (otherwise it stays 0).
+    optimizer : {"sgd", "momentum", "adam"}
+        Standard formulas (momentum 0.9; Adam betas 0.9, 0.999, eps 1e-8).
+    lr : float, optional
+        Learning rate; by default 0.1 (sgd), 0.02 (momentum) or 0.01 (adam).
+    steps : int
+        Number of updates; ``steps + 1`` states are yielded (state 0 is the start).
+    seed : int
+        Seeds the initial kernel (uniform in ±1/sqrt(kernel.size)); the bias starts at 0.
+    init : array_like, optional
+        The initial kernel instead of a random one.
+
+    Returns
+    -------
+    iterator of TrainState
+        State 0 is the initial kernel, its loss and gradient, before any update;
+        state ``k`` follows ``k`` updates.  When the loss stops being finite the
+        last state has ``diverged=True`` and training stops.
+
+    Examples
+    --------
+    >>> from convtui import correlate
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.standard_normal((8, 64))
+    >>> target = np.array([correlate(row, [1.0, -2.0, 0.5], "valid") for row in x])
+    >>> *_, last = train_kernel(x, target, 3, steps=2000)
+    >>> np.round(last.kernel, 4), last.loss < 1e-10
+    (array([ 1. , -2. ,  0.5]), True)
+    """
+    if isinstance(kernel_shape, int | np.integer):
+        kernel_shape = (int(kernel_shape),)
+    kernel_shape = tuple(kernel_shape)
+    x = _real_float(x, "x")
+    target = _real_float(target, "target")
+    if x.ndim not in (len(kernel_shape), len(kernel_shape) + 1):
+        raise ValueError(
+            f"x must be one example with {len(kernel_shape)} axes (like the kernel shape "
+            f"{kernel_shape}) or a batch with one more, got x shape {x.shape}"
+        )
+    batch = x if x.ndim == len(kernel_shape) + 1 else x[None]
+    g = plan(
+        batch.shape[1:],
+        kernel_shape,
+        mode,
+        flip=flip,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        convention=convention,
+    )
+    expected = g.output_shape if x.ndim == len(kernel_shape) else (len(batch),) + g.output_shape
+    if target.shape != expected:
+        raise ValueError(
+            f"target must have the model's output shape {expected} for x shape {x.shape} "
+            f"and kernel shape {kernel_shape}, got {target.shape}"
+        )
+    if g.size == 0:
+        raise ValueError(
+            f"the output is empty: kernel shape {kernel_shape} does not fit x shape {x.shape} "
+            f"in mode {mode!r}"
+        )
+    _choice("activation", activation, tuple(ACTIVATIONS))
+    optimizer_class = OPTIMIZERS[_choice("optimizer", optimizer, tuple(OPTIMIZERS))]
+    if lr is None:
+        lr = optimizer_class.default_lr
+    if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr < math.inf:
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ValueError(f"steps must be a non-negative int, got {steps!r}")
+
+    taps = math.prod(kernel_shape)
+    if init is None:
+        bound = 1.0 / math.sqrt(taps)
+        kernel = np.random.default_rng(seed).uniform(-bound, bound, taps)
+    else:
+        kernel = _real_float(init, "init")
+        if kernel.shape != kernel_shape:
+            raise ValueError(f"init must have the kernel shape {kernel_shape}, got {kernel.shape}")
+        kernel = kernel.ravel()
+
+    # one row per weight (plus a row of ones for the bias, a weight used at every
+    # step): row j holds every input value weight j meets, over the batch
+    values = tap_values(batch, g).reshape(-1, taps)
+    rows = np.ones((taps + bool(bias), len(values)))
+    rows[:taps] = values.T
+    params = np.append(kernel, 0.0) if bias else kernel.copy()
+    return _descend(
+        rows,
+        target.ravel(),
+        params,
+        kernel_shape,
+        bias,
+        ACTIVATIONS[activation],
+        optimizer_class(float(lr)),
+        int(steps),
+    )
+
+
+def _descend(rows, target, params, kernel_shape, bias, activation, optimizer, steps):
+    forward, derivative = activation
+    taps = math.prod(kernel_shape)
+    count = len(target)
+    for step in range(steps + 1):
+        with np.errstate(all="ignore"):
+            z = params @ rows
+            if forward is None:
+                residual = np.subtract(z, target, out=z)
+                loss = float(residual @ residual) / count
+                back = residual
+            else:
+                y = forward(z)
+                residual = y - target
+                loss = float(residual @ residual) / count
+                back = residual * derivative(z, y)
+            # d(mean of squares)/dy = 2·residual/count, scaled after the product
+            grad = (rows @ back) * (2.0 / count)
+        diverged = not math.isfinite(loss)
+        yield TrainState(
+            step,
+            loss,
+            params[:taps].reshape(kernel_shape),
+            float(params[taps]) if bias else 0.0,
+            grad[:taps].reshape(kernel_shape),
+            float(grad[taps]) if bias else 0.0,
+            diverged,
+        )
+        if diverged or step == steps:
+            return
+        with np.errstate(all="ignore"):
+            params = optimizer.step(params, grad)
