@@ -1,0 +1,123 @@
+"""Named inputs a lesson can ask for instead of typing numbers: ``sine(64)``, ``image()``.
+
+Everything is generated here with numpy, so nothing is downloaded and every lesson
+gets the same numbers every time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+__all__ = ["GENERATORS", "generate"]
+
+
+def sine(n: int = 64, periods: float = 2.0) -> np.ndarray:
+    """``n`` samples of a sine wave, rounded to 3 decimals so the numbers stay readable.
+
+    >>> sine(4, 1).tolist()
+    [0.0, 1.0, 0.0, -1.0]
+    """
+    return np.round(np.sin(2 * np.pi * periods * np.arange(n) / n), 3)
+
+
+def step(n: int = 12, at: int | None = None) -> np.ndarray:
+    """Zeros, then ones from index ``at`` (the middle by default).
+
+    >>> step(6).tolist()
+    [0, 0, 0, 1, 1, 1]
+    """
+    at = n // 2 if at is None else at
+    return (np.arange(n) >= at).astype(np.int64)
+
+
+def box(n: int = 5) -> np.ndarray:
+    """``n`` ones: a box function (and the number of ways one die shows each face).
+
+    >>> box(3).tolist()
+    [1, 1, 1]
+    """
+    return np.ones(n, dtype=np.int64)
+
+
+def ramp(n: int = 8) -> np.ndarray:
+    """``1, 2, …, n``.
+
+    >>> ramp(4).tolist()
+    [1, 2, 3, 4]
+    """
+    return np.arange(1, n + 1, dtype=np.int64)
+
+
+def noise(n: int = 64, seed: int = 0) -> np.ndarray:
+    """Random samples in [-1, 1), rounded to 2 decimals, reproducible by seed.
+
+    >>> noise(3, 1).shape
+    (3,)
+    """
+    return np.round(np.random.default_rng(seed).uniform(-1, 1, n), 2)
+
+
+def image(size: int = 10) -> np.ndarray:
+    """A small grey-level picture: a bright square on a dark ground with a lit corner.
+
+    Values are 0 to 9 so every cell prints as one digit.
+
+    >>> image(10).shape
+    (10, 10)
+    >>> int(image(10)[4, 4]), int(image(10)[0, 0])
+    (9, 0)
+    """
+    picture = np.zeros((size, size), dtype=np.int64)
+    picture[size // 4 : 3 * size // 4, size // 4 : 3 * size // 4] = 9
+    rows, cols = np.indices((size, size))
+    picture[(rows + cols) > 2 * size - 4] = 5  # a diagonal edge in the corner
+    return picture
+
+
+GENERATORS = {
+    "sine": sine,
+    "step": step,
+    "box": box,
+    "ramp": ramp,
+    "noise": noise,
+    "image": image,
+}
+
+_CALL = re.compile(r"^\s*([a-z]+)\s*\(\s*([^()]*)\)\s*$")
+
+
+def generate(text: str) -> np.ndarray | None:
+    """The array for ``name(args)`` when ``text`` names a generator, else None.
+
+    Raises ValueError for a known name with bad arguments.
+
+    >>> generate("ramp(3)").tolist()
+    [1, 2, 3]
+    >>> generate("1, 2, 3") is None
+    True
+    """
+    match = _CALL.match(text)
+    if match is None:
+        return None
+    name, args = match.groups()
+    if name not in GENERATORS:
+        known = ", ".join(f"{k}(…)" for k in GENERATORS)
+        raise ValueError(f"unknown generator {name!r}; known: {known}")
+    values = []
+    for part in filter(None, (a.strip() for a in args.split(","))):
+        try:
+            values.append(int(part))
+        except ValueError:
+            try:
+                values.append(float(part))
+            except ValueError:
+                raise ValueError(f"{name}() takes numbers, got {part!r}") from None
+    try:
+        result = GENERATORS[name](*values)
+    except TypeError as exc:
+        raise ValueError(f"{name}(): {exc}") from None
+    if result.size == 0 or result.size > 1 << 16:
+        raise ValueError(f"{name}() must give between 1 and 65536 numbers")
+    return result
