@@ -38,7 +38,9 @@ _LAYER_PADDINGS = ("valid", "same")
 def _real_array(a, name: str) -> np.ndarray:
     arr = np.asarray(a)
     if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold real numbers (bool, int or float), got dtype {arr.dtype}")
+        raise ValueError(
+            f"{name} must hold real numbers (bool, int or float), got dtype {arr.dtype}"
+        )
     return arr
 
 
@@ -186,8 +188,7 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
         bias = _real_array(bias, "bias")
         if bias.shape != (c_out,):
             raise ValueError(
-                f"bias must have shape ({c_out},) for weight shape {weight.shape}, "
-                f"got {bias.shape}"
+                f"bias must have shape ({c_out},) for weight shape {weight.shape}, got {bias.shape}"
             )
         out += bias.astype(dtype, copy=False).reshape((c_out,) + (1,) * g.ndim)
     return out

@@ -184,8 +184,8 @@ def train_kernel(
     >>> rng = np.random.default_rng(1)
     >>> x = rng.standard_normal((8, 64))
     >>> target = np.array([correlate(row, [1.0, -2.0, 0.5], "valid") for row in x])
-    >>> *_, last = train_kernel(x, target, 3, steps=2000)
-    >>> np.round(last.kernel, 4), last.loss < 1e-10
+    >>> *_, last = train_kernel(x, target, 3, steps=3000)
+    >>> np.round(last.kernel, 4), last.loss < 1e-12
     (array([ 1. , -2. ,  0.5]), True)
     """
     if isinstance(kernel_shape, int | np.integer):
