@@ -11,10 +11,13 @@ array([ 5, 16, 34, 52, 45, 28])
 from .engine.backend import MemoryLimitError, get_memory_limit, set_memory_limit
 from .engine.conv import choose_method, convolve, correlate, next_fast_len
 from .engine.geometry import CONVENTIONS, Geometry, output_shape, padding_for, plan
+from .engine.layer import conv_backward, conv_forward, gradient_terms
 from .engine.matrix import toeplitz, toeplitz_taps
 from .engine.parse import ParseError, parse_array
 from .engine.setup import Result, Setup
+from .engine.tasks import TASKS, Task, TaskData, make_task
 from .engine.trace import Step, Steps, steps
+from .engine.train import TrainState, train_kernel
 
 __version__ = "0.1.0"
 
@@ -27,10 +30,18 @@ __all__ = [
     "Setup",
     "Step",
     "Steps",
+    "TASKS",
+    "Task",
+    "TaskData",
+    "TrainState",
     "choose_method",
+    "conv_backward",
+    "conv_forward",
     "convolve",
     "correlate",
     "get_memory_limit",
+    "gradient_terms",
+    "make_task",
     "next_fast_len",
     "output_shape",
     "padding_for",
@@ -40,4 +51,5 @@ __all__ = [
     "steps",
     "toeplitz",
     "toeplitz_taps",
+    "train_kernel",
 ]
