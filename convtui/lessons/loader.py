@@ -298,6 +298,15 @@ def _exercise(reader, lesson, page_number, count, setup, block) -> Exercise:
     return exercise
 
 
+def _training_tasks():
+    """The engine's training presets, or None while the engine has none."""
+    try:
+        from ..engine.tasks import TASKS
+    except ImportError:
+        return None
+    return tuple(TASKS)
+
+
 def _view(reader: _Reader, block: _Block | None) -> dict:
     view = {}
     if block is None:
@@ -317,6 +326,9 @@ def _view(reader: _Reader, block: _Block | None) -> dict:
             except ValueError as exc:
                 raise reader.error(line, f"measure: {exc}") from None
         elif key == "train":
+            tasks = _training_tasks()
+            if tasks is not None and value not in tasks:
+                raise reader.error(line, f"train must be one of {', '.join(tasks)}")
             view["train"] = value
     return view
 
