@@ -1,0 +1,109 @@
+"""The convtui App: one place that builds the screens, keys and command palette.
+
+Extend it here: register a screen as a *mode* in ``ConvApp.__init__`` (the
+playground is the mode ``"playground"``; a training or lessons screen is one
+``self.add_mode(name, factory)`` plus a key in ``BINDINGS``), and options the app
+does not know yet (``open=``, ``autosave=``) arrive in ``app.options``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual.app import App
+from textual.binding import Binding
+
+from ..engine.parse import parse_array
+from ..engine.setup import Setup
+from .commands import ActionCommands
+from .presets import SEED
+from .screens.help import HelpScreen
+from .screens.playground import PlaygroundScreen
+
+__all__ = ["ConvApp", "make_app", "setup_from_options"]
+
+SETUP_OPTIONS = ("input", "kernel", "mode", "flip", "stride", "dilation", "padding", "convention")
+
+
+class ConvApp(App):
+    """A terminal tutor and playground for the convolution that CNNs use."""
+
+    TITLE = "convtui"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ActionCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, setup: Setup | None = None, **options: Any):
+        super().__init__()
+        self.initial_setup = SEED if setup is None else setup
+        self.options: dict[str, Any] = dict(options)
+        """Options for parts of the app that read them (sessions, lessons ...)."""
+        self.add_mode("playground", lambda: PlaygroundScreen(self.initial_setup))
+
+    def on_mount(self) -> None:
+        self.switch_mode("playground")
+
+    @property
+    def playground(self) -> PlaygroundScreen:
+        """The playground screen (created on first use)."""
+        stack = self._screen_stacks.get("playground")
+        if stack:
+            return stack[0]
+        raise LookupError("the playground has not started yet")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def setup_from_options(options: dict[str, Any]) -> Setup:
+    """A ``Setup`` from keyword options (text or arrays); ValueError if invalid.
+
+    ``correlate=True`` is the same as ``flip=False``.
+
+    >>> setup = setup_from_options({"input": "1, 2, 3, 4", "kernel": [5, 6, 7], "mode": "valid"})
+    >>> setup.compute().output
+    array([34, 52])
+    """
+    fields = {}
+    for name in SETUP_OPTIONS:
+        if name in options:
+            value = options[name]
+            if name in ("input", "kernel") and isinstance(value, str):
+                value = parse_array(value)
+            fields[name] = value
+    if "correlate" in options:
+        fields["flip"] = not options["correlate"]
+    base = {"input": SEED.input, "kernel": SEED.kernel}
+    if "input" in fields and "kernel" not in fields:
+        base["kernel"] = (
+            SEED.kernel if np.ndim(fields["input"]) == 1 else [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
+        )
+    return Setup(**{**base, **fields})
+
+
+def make_app(**options: Any) -> ConvApp:
+    """The app with the same options as the command line.
+
+    Setup options: ``setup`` (a ``Setup``), or ``input``, ``kernel`` (text like
+    ``"1, 2, 3"`` or arrays), ``mode``, ``flip`` / ``correlate``, ``stride``,
+    ``dilation``, ``padding``, ``convention``.  Anything else is kept, unread, in
+    ``app.options`` for the parts of the app that want it.
+
+    >>> make_app(input="1 2 3", kernel="1 1").initial_setup.compute().output
+    array([1, 3, 5, 3])
+    >>> make_app(theme="x").options
+    {'theme': 'x'}
+    """
+    setup = options.pop("setup", None)
+    setup_keys = set(SETUP_OPTIONS) | {"correlate"}
+    chosen = {k: options.pop(k) for k in list(options) if k in setup_keys}
+    if setup is None:
+        setup = setup_from_options(chosen) if chosen else SEED
+    elif chosen:
+        setup = setup.replace(**setup_from_options({**setup.to_dict(), **chosen}).to_dict())
+    return ConvApp(setup, **options)

@@ -1,0 +1,47 @@
+"""``convtui`` with no subcommand: parse the app's flags, then start the app.
+
+A bad flag raises ``UsageError`` (exit 2, one line naming the flag) before the
+app starts.  New flags go in :func:`build_parser` and :func:`app_options`.
+"""
+
+from __future__ import annotations
+
+from ..cli import ArgumentParser, add_setup_arguments, setup_from_args
+
+__all__ = ["app_options", "build_parser", "run"]
+
+SEED_INPUT, SEED_KERNEL = "1, 2, 3, 4", "5, 6, 7"
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="convtui",
+        description="A terminal tutor and playground for the convolution that CNNs use.",
+    )
+    parser.add_argument(
+        "--input", default=SEED_INPUT, metavar="TEXT", help='e.g. "1, 2, 3" or "1 2; 3 4"'
+    )
+    parser.add_argument("--kernel", default=SEED_KERNEL, metavar="TEXT", help='e.g. "5, 6, 7"')
+    add_setup_arguments(parser)
+    return parser
+
+
+def app_options(argv: list[str]) -> dict:
+    """Keyword options for ``make_app`` from the command line; UsageError if bad.
+
+    >>> options = app_options(["--input", "1 2 3", "--kernel", "1 1", "--mode", "valid"])
+    >>> options["setup"].compute().output
+    array([3, 5])
+    """
+    args = build_parser().parse_args(argv)
+    return {"setup": setup_from_args(args, args.input, args.kernel, "--input", "--kernel")}
+
+
+def run(argv: list[str]) -> int:
+    """Start the app; the exit code."""
+    options = app_options(argv)
+    from .app import make_app  # textual loads only once the flags are good
+
+    app = make_app(**options)
+    app.run()
+    return app.return_code or 0

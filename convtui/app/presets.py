@@ -1,0 +1,55 @@
+"""The examples a learner can load with one key: each a name, a line and a ``Setup``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine.setup import Setup
+
+__all__ = ["PRESETS", "Preset", "SEED"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    note: str
+    setup: Setup
+
+
+def _image() -> np.ndarray:
+    """An 8×8 picture: a bright square on a dark background, with a dim corner."""
+    image = np.zeros((8, 8), dtype=np.int64)
+    image[2:6, 2:6] = 9
+    image[0, 0] = 3
+    return image
+
+
+_SINE = np.round(np.sin(np.linspace(0, 4 * np.pi, 32)) + 0.3 * np.cos(np.arange(32) * 2.7), 2)
+_STEP = np.array([0] * 8 + [1] * 8)
+_BLUR = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
+_SHARPEN = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
+_SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+
+SEED = Setup([1, 2, 3, 4], [5, 6, 7])
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("seed example", "x = 1 2 3 4, w = 5 6 7, full convolution", SEED),
+    Preset(
+        "sine + smoothing", "a noisy sine wave through a 5-tap box", Setup(_SINE, [0.2] * 5, "same")
+    ),
+    Preset(
+        "step + edge detector",
+        "w = 1 -1 answers where the signal jumps",
+        Setup(_STEP, [1, -1], "valid"),
+    ),
+    Preset("image + blur", "a 3×3 Gaussian blur of an 8×8 square", Setup(_image(), _BLUR, "same")),
+    Preset("image + sharpen", "5 at the centre, -1 around it", Setup(_image(), _SHARPEN, "same")),
+    Preset(
+        "image + Sobel",
+        "horizontal gradient: the square's left and right edges",
+        Setup(_image(), _SOBEL, "same"),
+    ),
+    Preset("box ∗ box", "two boxes convolve into a triangle", Setup([1, 1, 1, 1], [1, 1, 1, 1])),
+)

@@ -1,0 +1,75 @@
+"""A small dialog: jump to an output index (``5``, or ``2, 3`` in 2-D)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+__all__ = ["GotoScreen", "parse_index"]
+
+
+def parse_index(text: str, shape: tuple[int, ...]) -> int:
+    """A flat step index from ``"5"`` or ``"2, 3"``; ValueError says what is wrong.
+
+    >>> parse_index("4", (6,)), parse_index("1, 2", (3, 4)), parse_index("-1", (6,))
+    (4, 6, 5)
+    """
+    parts = [p for p in text.replace(",", " ").split() if p]
+    total = math.prod(shape)
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"type whole numbers, got {text.strip()!r}") from None
+    if len(numbers) == 1:
+        (i,) = numbers
+        if not -total <= i < total:
+            raise ValueError(f"there are {total} steps: use 0 to {total - 1}")
+        return i % total
+    if len(numbers) != len(shape):
+        raise ValueError(f"type one index, or {len(shape)} (the output is {shape})")
+    for i, n in zip(numbers, shape):
+        if not 0 <= i < n:
+            raise ValueError(f"index {i} is outside 0..{n - 1} (the output is {shape})")
+    return int(np.ravel_multi_index(numbers, shape))
+
+
+class GotoScreen(ModalScreen[int | None]):
+    """Ask for an output index; Enter jumps, Escape cancels."""
+
+    DEFAULT_CSS = """
+    GotoScreen { align: center middle; }
+    GotoScreen > Vertical {
+        width: 50; height: auto; padding: 1 2; border: thick $accent; background: $surface;
+    }
+    GotoScreen .error { color: $error; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, shape: tuple[int, ...], current: int):
+        super().__init__()
+        self.shape = tuple(shape)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        here = ", ".join(str(int(i)) for i in np.unravel_index(self.current, self.shape))
+        with Vertical():
+            yield Label(f"Go to output index (output shape {self.shape}, now at {here})")
+            yield Input(placeholder="5" if len(self.shape) == 1 else "2, 3", id="index")
+            yield Static("", classes="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            index = parse_index(event.value, self.shape)
+        except ValueError as exc:
+            self.query_one(".error", Static).update(str(exc))
+            return
+        self.dismiss(index)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+"""The help screen (``?``): what the playground shows, and every key."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from ..keys import bindings_of, key_label
+
+__all__ = ["HelpScreen"]
+
+INTRO = """\
+convtui playground: edit an input x and a kernel w, choose the options, and watch
+the kernel slide. Every pane reads the same computation:
+  Slide   the padded input, the kernel as applied (flipped when convolving),
+          the products and the equation of the current step
+  Matrix  the same thing as M · x = y: row r of M is step r, and entries holding
+          the same kernel weight share a colour (weight sharing)
+  Plot    input, kernel and output as lines
+Typing in an editor never triggers a key below; Escape leaves the editor.
+Invalid text shows its error in place and the other panes keep the last valid setup.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen below and of the app, generated from their bindings."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 96; height: 90%; border: thick $accent; background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss_help", "Close help"),
+    ]
+
+    def __init__(self, below: Screen):
+        super().__init__()
+        self.below = below
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=True, header_style="bold", expand=False)
+        table.add_column("key", style="bold cyan", no_wrap=True)
+        table.add_column("what it does")
+        for node in (self.below, self.app):
+            for binding in bindings_of(node):
+                table.add_row(key_label(node, binding), binding.description)
+        table.add_row("ctrl+p", "Command palette: every action by name")
+        table.add_row("tab / shift+tab", "Move the focus between panes and editors")
+        with VerticalScroll():
+            yield Static(Text(INTRO))
+            yield Static(table)
+            yield Static(Text("Escape, q or ? closes this help.", style="dim"))
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,87 @@
+"""Drawing helpers shared by the slide and matrix panes: windows and cell grids.
+
+Panes draw only what fits: :func:`window` picks the visible stretch of a long
+axis around what matters now, and :func:`grid` lays out a block of cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+
+__all__ = ["PAD", "CURRENT", "WINDOW", "grid", "window"]
+
+PAD = "dim italic"  # a zero the padding added
+WINDOW = "bold reverse"  # the cells under the kernel
+CURRENT = "bold reverse"  # the output cell being computed
+KERNEL = "bold cyan"
+PRODUCT = "yellow"
+OUTPUT = "green"
+
+
+def window(length: int, lo: int, hi: int, room: int) -> range:
+    """The visible stretch of ``range(length)`` that keeps ``lo..hi`` in view.
+
+    >>> window(100, 50, 52, 10)
+    range(46, 56)
+    >>> window(4, 0, 1, 10)
+    range(0, 4)
+    """
+    room = max(room, 1)
+    if length <= room:
+        return range(length)
+    centre = (lo + hi) // 2
+    first = min(max(centre - room // 2, 0), length - room)
+    return range(first, first + room)
+
+
+def grid(
+    rows: range,
+    cols: range,
+    cell: Callable[[int, int], tuple[str, str]],
+    width: int,
+    more: tuple[bool, bool] = (False, False),
+) -> list[Text]:
+    """One line per row: each cell ``cell(r, c) -> (text, style)`` right-aligned in ``width``.
+
+    ``more`` marks cut edges (left, right) with ``‹``/``›`` so a learner sees there is more.
+    """
+    lines = []
+    for r in rows:
+        line = Text("‹" if more[0] else " ", style="dim")
+        for c in cols:
+            text, style = cell(r, c)
+            line.append(" " * (width - len(text)))
+            line.append(text, style=style)
+        line.append("›" if more[1] else " ", style="dim")
+        lines.append(line)
+    return lines
+
+
+def pad_lines(lines: list[Text], width: int, height: int) -> list[Text]:
+    """Lines padded (or cut) to a ``width``×``height`` block."""
+    lines = [line[:width] for line in lines[:height]]
+    out = []
+    for line in lines:
+        line = line.copy()
+        line.append(" " * (width - line.cell_len))
+        out.append(line)
+    while len(out) < height:
+        out.append(Text(" " * width))
+    return out
+
+
+def side_by_side(blocks: list[list[Text]], gap: int = 3) -> list[Text]:
+    """Join blocks of lines left to right, top-aligned."""
+    widths = [max((line.cell_len for line in b), default=0) for b in blocks]
+    height = max((len(b) for b in blocks), default=0)
+    out = []
+    for i in range(height):
+        line = Text()
+        for block, w in zip(blocks, widths):
+            part = block[i] if i < len(block) else Text()
+            line.append_text(part)
+            line.append(" " * (w - part.cell_len + gap))
+        out.append(line)
+    return out

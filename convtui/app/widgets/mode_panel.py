@@ -1,0 +1,94 @@
+"""The mode panel: every option of the slide, its key, and the output-length formula.
+
+Each value is clickable (the mouse works too); the keys are the screen's.  A setup
+the engine refuses (say stride 2 with ``same`` under PyTorch's rules) shows its
+message here while every pane keeps the last valid setup.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.markup import escape
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ...engine.geometry import CONVENTIONS, MODES
+
+__all__ = ["ModePanel"]
+
+AXES = {1: ("",), 2: ("rows ", "cols "), 3: ("axis 0 ", "axis 1 ", "axis 2 ")}
+
+
+def _value(v) -> str:
+    if isinstance(v, tuple):
+        return "×".join(str(x if not isinstance(x, tuple) else x[0]) for x in v)
+    return str(v)
+
+
+class ModePanel(Static):
+    """Mode, flip, stride, dilation, padding, convention and the formula."""
+
+    DEFAULT_CSS = """
+    ModePanel { height: auto; padding: 0 0 1 0; }
+    """
+
+    state = reactive(None, init=False, always_update=True)
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+        self._shown = None
+
+    def watch_state(self, state) -> None:
+        if state is None:
+            return
+        key = (state.setup, state.error)
+        if self._shown is not None and key[0] is self._shown[0] and key[1] == self._shown[1]:
+            return
+        self._shown = key
+        self.update(self._content(state))
+
+    def _content(self, state) -> Content:
+        s = state.setup
+        g = s.geometry
+        modes = "  ".join(
+            f"[b reverse]{m}[/]" if m == s.mode else f"[@click=screen.set_mode('{m}')]{m}[/]"
+            for m in MODES
+        )
+        flip = "[b]convolution[/]: kernel flipped" if s.flip else "[b]cross-correlation[/]: no flip"
+        lines = [
+            "[b $accent]Options[/]",
+            f"mode     {modes}  [dim]m[/]",
+            f"kernel   [@click=screen.toggle_flip]{flip}[/]  [dim]f[/]",
+            self._number("stride", s.stride, "stride", "s/S"),
+            self._number("dilation", s.dilation, "dilation", "d/D"),
+            self._number("padding", s.padding, "padding", "p/P"),
+            f"library  [@click=screen.cycle_convention]{CONVENTIONS[s.convention].label}[/]  "
+            "[dim]c[/]",
+            "",
+            "[b $accent]Output length[/] [dim](per axis)[/]",
+            "out = floor((n+pb+pa-d·(k-1)-1)/s)+1",
+            "[dim]n input, k kernel, pb/pa zeros before/after, d dilation, s stride[/]",
+        ]
+        for axis, line in zip(AXES[g.ndim], g.formula()):
+            numbers = line.split(" = ", 2)[2].replace(" ", "").replace("=", " = ")
+            lines.append(f"{axis}= {numbers}")
+        pads = ", ".join(f"{b} before, {a} after" for b, a in g.pad)
+        lines.append(f"[dim]zeros added: {pads}[/]")
+        if s.mode == "same" and any(b != a for b, a in g.mode_pad):
+            lines.append(f"[dim]odd zero at the {CONVENTIONS[s.convention].extra_at}[/]")
+        if g.size == 0:
+            lines.append("[b $warning]the output is empty: the kernel is longer than the input[/]")
+        if state.error:
+            lines += [
+                "",
+                f"[b $error]✗ {escape(state.error)}[/]",
+                "[dim]showing the last valid setup[/]",
+            ]
+        return Content.from_markup("\n".join(lines))
+
+    @staticmethod
+    def _number(label: str, value, action: str, keys: str) -> str:
+        return (
+            f"{label:<8} [@click=screen.decrease('{action}')] − [/] [b]{_value(value)}[/] "
+            f"[@click=screen.increase('{action}')] + [/]  [dim]{keys}[/]"
+        )

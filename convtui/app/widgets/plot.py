@@ -1,0 +1,69 @@
+"""The plot pane: the input, the kernel as applied and the output, as plotext lines.
+
+The output is drawn at the centre of the window that made it, so it lines up with
+the input (two boxes give a triangle centred where they overlap).  In 2-D it plots
+the image row and output row of the current step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.reactive import reactive
+from textual_plotext import PlotextPlot
+
+__all__ = ["PlotPane"]
+
+
+def _real(values) -> list[float]:
+    return np.real(np.asarray(values, dtype=complex if np.iscomplexobj(values) else float)).tolist()
+
+
+class PlotPane(PlotextPlot, can_focus=True):
+    """Input, kernel as applied and output, redrawn when the setup changes."""
+
+    state = reactive(None, init=False, always_update=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.border_title = "Plot  [4]"
+        self._drawn = None
+
+    def watch_state(self, state) -> None:
+        if state is None or state.result is None:
+            return
+        setup = state.setup
+        row = None
+        if setup.input.ndim == 2 and setup.geometry.size:
+            row = int(np.unravel_index(state.step, setup.geometry.output_shape)[0])
+        key = (setup, state.result, row)
+        if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn)):
+            return
+        self._drawn = key
+        self.replot(setup, state.result, row)
+
+    def replot(self, setup, result, row: int | None) -> None:
+        """Clear the data, plot input, kernel and output, and refresh."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        g = setup.geometry
+        axis = 0 if row is None else 1
+        before, s, d = g.pad[axis][0], g.stride[axis], g.dilation[axis]
+        span = g.effective_kernel[axis]
+        x, w, y = setup.input, setup.kernel, result.output
+        title = "x, w as applied, y (y at each window's centre)"
+        if row is not None:
+            # the input row under the middle of the kernel at this output row
+            x_row = min(max(row * g.stride[0] + span // 2 - g.pad[0][0], 0), x.shape[0] - 1)
+            x, w, y = x[x_row], w[w.shape[0] // 2], y[row]
+            title = f"row {x_row} of x, middle row of w, row {row} of y"
+        oriented = w[::-1] if setup.flip else w
+        centre = (span - 1) / 2
+        plt.plot(list(range(len(x))), _real(x), label="input x", marker="braille")
+        taps = [j * d - centre for j in range(len(oriented))]
+        plt.plot(taps, _real(oriented), label="w as applied", marker="braille")
+        if len(y):
+            centres = [i * s + centre - before for i in range(len(y))]
+            plt.plot(centres, _real(y), label="output y", marker="braille")
+        plt.title(title)
+        self.refresh()

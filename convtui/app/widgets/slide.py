@@ -1,0 +1,233 @@
+"""The slide pane: the padded input, the kernel as applied under the window, the
+products, the step's equation and the output so far.
+
+It draws only the stretch of a long input (or the block of a large image) around
+the current window, so a 4096-long input or a 64×64 image costs the same per step
+as the seed example.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Group
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ..formatting import number
+from .grid import CURRENT, KERNEL, OUTPUT, PAD, PRODUCT, WINDOW, grid, side_by_side, window
+
+__all__ = ["SlidePane", "equation"]
+
+LABEL = 11  # width of the row labels in 1-D
+
+
+def equation(step, width: int) -> str:
+    """``y[i] = a·b + c·d + … = value``, with middle terms elided to fit ``width``·3."""
+    name = "y[" + ",".join(str(i) for i in step.index) + "]"
+    terms = [
+        f"{number(w)}·{number(v)}" for w, v in zip(step.weights.tolist(), step.inputs.tolist())
+    ]
+    value = number(step.value)
+    text = f"{name} = {' + '.join(terms)} = {value}"
+    budget = max(width * 3, 40)
+    if len(text) <= budget:
+        return text
+    keep = max(budget // 2 // max(len(t) + 3 for t in terms), 1)
+    shown = terms[:keep] + ["…"] + terms[-1:]
+    return f"{name} = {' + '.join(shown)} = {value}  ({len(terms)} terms)"
+
+
+class SlidePane(Widget, can_focus=True):
+    """Step through the slide: arrow keys, Home/End, space to play, g to jump."""
+
+    DEFAULT_CSS = """
+    SlidePane { padding: 0 1; }
+    """
+
+    state = reactive(None, init=False, always_update=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.border_title = "Slide  [2]"
+        self._widths: tuple[object, int] | None = None
+
+    def watch_state(self) -> None:
+        self.refresh()
+
+    def _cell_width(self, setup) -> int:
+        """One width for every cell of this setup, so cells do not jump while stepping."""
+        if self._widths is None or self._widths[0] is not setup:
+            x, w = setup.input, setup.kernel
+            biggest = float(np.abs(x).max(initial=0)) * float(np.abs(w).max(initial=0))
+            samples = list(x.ravel()[:4096].tolist()) + list(w.ravel()[:4096].tolist())
+            samples += [biggest, -biggest, float(np.abs(x).sum(initial=0)) * float(np.abs(w).max())]
+            width = max(len(number(v)) for v in samples) + 1
+            self._widths = (setup, max(min(width, 9), 3))
+        return self._widths[1]
+
+    def render(self):
+        state = self.state
+        if state is None:
+            return ""
+        if state.result is None:
+            return Text("computing…", style="dim")
+        setup = state.setup
+        g = setup.geometry
+        width = max(self.size.width, 20)
+        status = Text()
+        status.append(f"step {state.step + 1} of {g.size}", style="bold")
+        if state.playing:
+            status.append(f"   ▶ playing, {state.speed:g} s a step (+/- speed)", style=OUTPUT)
+        else:
+            status.append("   ←/→ step · space play · g go to", style="dim")
+        if setup.flip:
+            note = Text("convolution: the kernel is flipped before it slides", style="italic")
+        else:
+            note = Text("cross-correlation: the kernel slides as written", style="italic")
+        if g.size == 0:
+            return Group(
+                status,
+                note,
+                Text(
+                    "\nThe output is empty: the kernel (spread by the dilation) is longer than the "
+                    "padded input. Try mode full or same (m), or more padding (p).",
+                    style="bold",
+                ),
+            )
+        step = state.result.steps[state.step]
+        eq = Text(equation(step, width), style="bold")
+        if g.ndim == 1:
+            body = self._render_1d(state, step, width)
+        elif g.ndim == 2:
+            body = self._render_2d(state, step, width, self.size.height - 4)
+        else:
+            body = [
+                Text("3-D: the equation below shows each step; the grids are 1-D and 2-D only.")
+            ]
+        return Group(status, note, *body, eq)
+
+    # -- 1-D ----------------------------------------------------------------
+
+    def _render_1d(self, state, step, width: int) -> list[Text]:
+        setup = state.setup
+        g = setup.geometry
+        before = g.pad[0][0]
+        n, k = g.input_shape[0], g.kernel_shape[0]
+        padded = g.padded_shape[0]
+        s, d = g.stride[0], g.dilation[0]
+        cw = self._cell_width(setup)
+        room = (width - LABEL - 2) // cw
+        start = state.step * s
+        taps = {start + j * d: j for j in range(k)}
+        cols = window(padded, start, start + (k - 1) * d, room)
+        more = (cols.start > 0, cols.stop < padded)
+        x = setup.input
+
+        def index_cell(_r, p):
+            return (str(p - before), "dim") if 0 <= p - before < n else ("", "")
+
+        def x_cell(_r, p):
+            if not 0 <= p - before < n:
+                return "0", PAD + (" reverse" if p in taps else "")
+            return number(x[p - before]), WINDOW if p in taps else ""
+
+        def tap_cell(values, style):
+            return lambda _r, p: (number(values[taps[p]]), style) if p in taps else ("", "")
+
+        rows = range(1)
+        lines = [
+            Text("index".ljust(LABEL), style="dim") + grid(rows, cols, index_cell, cw, more)[0],
+            Text("x padded".ljust(LABEL)) + grid(rows, cols, x_cell, cw, more)[0],
+            Text(("w flipped" if setup.flip else "w").ljust(LABEL), style=KERNEL)
+            + grid(rows, cols, tap_cell(step.weights.tolist(), KERNEL), cw, more)[0],
+            Text("products".ljust(LABEL), style=PRODUCT)
+            + grid(rows, cols, tap_cell(step.products.tolist(), PRODUCT), cw, more)[0],
+        ]
+        output = state.result.output
+        out_cols = window(g.size, state.step, state.step, (width - LABEL - 2) // cw)
+
+        def y_cell(_r, i):
+            if i > state.step:
+                return "·", "dim"
+            return number(output[i]), CURRENT if i == state.step else OUTPUT
+
+        more_y = (out_cols.start > 0, out_cols.stop < g.size)
+        lines.append(
+            Text("y so far".ljust(LABEL), style=OUTPUT)
+            + grid(rows, out_cols, y_cell, cw, more_y)[0]
+        )
+        lines.append(Text("dim 0 = padding zero · reversed = under the kernel", style="dim"))
+        return lines
+
+    # -- 2-D ----------------------------------------------------------------
+
+    def _render_2d(self, state, step, width: int, height: int) -> list[Text]:
+        setup = state.setup
+        g = setup.geometry
+        (b0, _), (b1, _) = g.pad
+        n0, n1 = g.input_shape
+        k0, k1 = g.kernel_shape
+        d0, d1 = g.dilation
+        cw = self._cell_width(setup)
+        oi, oj = step.index
+        r_start, c_start = oi * g.stride[0], oj * g.stride[1]
+        x = setup.input
+
+        def under(r, c):
+            dr, dc = r - r_start, c - c_start
+            return dr % d0 == 0 and dc % d1 == 0 and 0 <= dr // d0 < k0 and 0 <= dc // d1 < k1
+
+        def x_cell(r, c):
+            inside = 0 <= r - b0 < n0 and 0 <= c - b1 < n1
+            text = number(x[r - b0, c - b1]) if inside else "0"
+            style = ("" if inside else PAD) + (" " + WINDOW if under(r, c) else "")
+            return text, style.strip()
+
+        weights = step.weights.reshape(g.kernel_shape)
+        products = step.products.reshape(g.kernel_shape)
+        output = state.result.output
+        flat_width = g.output_shape[1]
+
+        def y_cell(r, c):
+            i = r * flat_width + c
+            if i > state.step:
+                return "·", "dim"
+            return number(output[r, c]), CURRENT if i == state.step else OUTPUT
+
+        room_rows = max(height - 3, 3)
+        # the four blocks share the width; the input grid gets what the others leave
+        small = min(k1, 8) * cw + 2
+        y_room = max((width // 4) // cw, 3)
+        x_room = max((width - 2 * (small + 3) - (y_room * cw + 5)) // cw, 3)
+        x_rows = window(g.padded_shape[0], r_start, r_start + (k0 - 1) * d0, room_rows)
+        x_cols = window(g.padded_shape[1], c_start, c_start + (k1 - 1) * d1, x_room)
+        k_rows, k_cols = window(k0, 0, k0 - 1, room_rows), window(k1, 0, k1 - 1, 8)
+        y_rows = window(g.output_shape[0], oi, oi, room_rows)
+        y_cols = window(g.output_shape[1], oj, oj, y_room)
+
+        def block(title, style, rows, cols, cell, total):
+            more = (cols.start > 0, cols.stop < total)
+            return [Text(title, style=style)] + grid(rows, cols, cell, cw, more)
+
+        blocks = [
+            block("x padded", "", x_rows, x_cols, x_cell, g.padded_shape[1]),
+            block(
+                "w flipped" if setup.flip else "w",
+                KERNEL,
+                k_rows,
+                k_cols,
+                lambda r, c: (number(weights[r, c]), KERNEL),
+                k1,
+            ),
+            block(
+                "products",
+                PRODUCT,
+                k_rows,
+                k_cols,
+                lambda r, c: (number(products[r, c]), PRODUCT),
+                k1,
+            ),
+            block("y so far", OUTPUT, y_rows, y_cols, y_cell, g.output_shape[1]),
+        ]
+        return side_by_side(blocks)
