@@ -79,6 +79,8 @@ def _expected(setup: Setup, prefix: str) -> str:
     out = setup.compute().output
     if out.size > 24:
         return ""
+    if prefix == "%":
+        return f"  % {_matlab_literal(out)}"
     text = np.array2string(out, separator=" ").replace("\n", " ")
     return f"  {prefix} {' '.join(text.split())}"
 
@@ -86,10 +88,11 @@ def _expected(setup: Setup, prefix: str) -> str:
 def _pad_words(g) -> str:
     """'2 zeros before and 2 after (mode 'full')', per axis when there are several."""
     why = f"mode '{g.mode}'" + (" + padding" if any(b or a for b, a in g.explicit) else "")
-    parts = [f"{b} before and {a} after" for b, a in g.pad]
     if g.ndim == 1:
-        return f"{parts[0].replace(' before', ' zeros before', 1)} ({why})"
-    return "zeros " + "; ".join(f"axis {i}: {p}" for i, p in enumerate(parts)) + f" ({why})"
+        ((b, a),) = g.pad
+        return f"{b} zeros before and {a} after ({why})"
+    axes = ", ".join(f"{pair} on axis {i}" for i, pair in enumerate(g.pad))
+    return f"zeros (before, after): {axes} ({why})"
 
 
 def _slices(values, python=True) -> str:
@@ -212,10 +215,10 @@ def _scipy(setup, g) -> str:
     return "\n".join(lines)
 
 
-def _orient_framework(setup, g, lines, flip_call):
+def _orient_framework(setup, g, lines, library, flip_call):
     if g.flip:
         lines.append(
-            f"w = {flip_call}  # the library's conv is cross-correlation: flip w to convolve"
+            f"w = {flip_call}  # {library}'s conv is cross-correlation: flip w to convolve"
         )
     elif setup.kernel.dtype.kind == "c" or setup.input.dtype.kind == "c":
         lines.append("w = w.conj()  # correlation conjugates a complex kernel")
@@ -236,16 +239,15 @@ def _torch(setup, g) -> str:
     if g.size == 0:
         return _empty_python(setup, g, lines, "torch.zeros")
     axes = tuple(range(g.ndim))
-    _orient_framework(setup, g, lines, f"torch.flip(w, dims={axes})")
+    _orient_framework(setup, g, lines, "PyTorch", f"torch.flip(w, dims={axes})")
     x = "x[None, None]"
     symmetric = all(b == a for b, a in g.pad)
     if symmetric:
         padding = g.pad[0][0] if g.ndim == 1 else tuple(b for b, _ in g.pad)
     else:
         pairs = tuple(v for pair in reversed(g.pad) for v in pair)
-        lines.append(
-            f"x_padded = F.pad({x}, {pairs})  # {_pad_words(g)}; F.pad lists the LAST axis first"
-        )
+        lines.append(f"# {_pad_words(g)}; F.pad lists the LAST axis first")
+        lines.append(f"x_padded = F.pad({x}, {pairs})")
         x, padding = "x_padded", 0
 
     def per_axis(values):
@@ -267,7 +269,7 @@ def _tensorflow(setup, g) -> str:
     _python_prelude(setup, g, lines, "tf", _framework_dtype(setup, "tf"))
     if g.size == 0:
         return _empty_python(setup, g, lines, "tf.zeros")
-    _orient_framework(setup, g, lines, f"tf.reverse(w, axis={list(range(g.ndim))})")
+    _orient_framework(setup, g, lines, "TensorFlow", f"tf.reverse(w, axis={list(range(g.ndim))})")
     x = "x"
     if any(b or a for b, a in g.pad):
         lines.append(f"x_padded = tf.pad(x, {[list(p) for p in g.pad]})  # {_pad_words(g)}")

@@ -90,7 +90,7 @@ def test_seed_snippets_read_as_expected():
         "w = [5 6 7];",
         "x_padded = [zeros(1, 2), x, zeros(1, 2)];  % 2 zeros before and 2 after (mode 'full')",
         "y = conv(x_padded, w, 'valid');  % conv flips w; 'valid' adds no zeros",
-        "disp(y)  % [ 5 16 34 52 45 28]",
+        "disp(y)  % [5 16 34 52 45 28]",
     ]
     torch_code = snippet(setup, "torch")
     assert "w = torch.flip(w, dims=(0,))" in torch_code
