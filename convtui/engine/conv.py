@@ -15,6 +15,7 @@ samples.  The direct path reads the same numbers straight off the padded input.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 
 import numpy as np
@@ -201,6 +202,7 @@ def _fft(xp, x, oriented, g: Geometry, work):
     return _read_full(full, g)
 
 
+@functools.lru_cache(maxsize=256)
 def _oa_block(n: int, m: int) -> int:
     """FFT length for overlap-add of an n-long signal with an m-long kernel."""
     best, best_cost = 0, math.inf
@@ -247,14 +249,17 @@ _RUNNERS = {"direct": _direct, "fft": _fft, "oa": _oa}
 
 # ---------------------------------------------------------------- choosing
 
-# Seconds per unit of work, measured with bench/engine.py on the CPU of this
-# project's machines (see BENCHMARKS.md).  Only their ratios matter.
-_COST_CONVOLVE_1D = 0.45e-9  # numpy.convolve, per multiply-add
-_COST_TAP_ELEMENT = 1.2e-9  # tap loop, per output element per tap
+# Seconds per unit of work, fitted to timings on this project's 2-core machines
+# (bench/engine.py; see BENCHMARKS.md).  Only their ratios matter.
+_COST_CONVOLVE_MAC = 0.25e-9  # numpy.convolve, per multiply-add
+_COST_CONVOLVE_OUT = 1.5e-9  # numpy.convolve, per output
+_COST_TAP_ELEMENT = 1.5e-9  # tap loop, per output element per tap (two passes)
 _COST_TAP_CALL = 3.0e-6  # tap loop, per tap
-_COST_FFT = 1.6e-9  # per N·log2(N) of a real FFT round trip (three transforms)
+_COST_FFT_SMALL = 2.5e-9  # per N·log2(N) of a real FFT round trip that fits in cache
+_COST_FFT_LARGE_1D = 6.0e-9  # long 1-D transforms miss the cache
 _COST_FFT_CALL = 40e-6
-_COST_OA = 1.6e-9
+_COST_OA = 3.0e-9  # per N·log2(N) over all blocks
+_COST_OA_SAMPLE = 10e-9  # per input sample: cutting, padding and adding the blocks
 
 
 def _cost_direct(g: Geometry) -> float:
@@ -262,7 +267,7 @@ def _cost_direct(g: Geometry) -> float:
     if g.ndim == 1 and g.stride == (1,):
         n = g.input_shape[0] + sum(g.explicit[0])
         ke = g.effective_kernel[0]
-        return _COST_CONVOLVE_1D * (n + ke - 1) * min(n, ke) + 5e-6
+        return (n + ke - 1) * (_COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * min(n, ke)) + 5e-6
     return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
 
 
@@ -272,7 +277,8 @@ def _cost_fft(g: Geometry) -> float:
         for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
     ]
     total = math.prod(sizes)
-    return _COST_FFT * total * math.log2(max(total, 2)) + _COST_FFT_CALL
+    per = _COST_FFT_LARGE_1D if g.ndim == 1 and total > 2**15 else _COST_FFT_SMALL
+    return per * total * math.log2(max(total, 2)) + _COST_FFT_CALL
 
 
 def _cost_oa(g: Geometry) -> float:
@@ -284,7 +290,7 @@ def _cost_oa(g: Geometry) -> float:
         return math.inf
     nfft = _oa_block(n, m)
     blocks = -(-n // (nfft - m + 1))
-    return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_FFT_CALL
+    return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_OA_SAMPLE * n + _COST_FFT_CALL
 
 
 def choose_method(x, w, mode: str = "full", *, flip: bool = True, **options) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -157,21 +158,21 @@ class Geometry:
     def ndim(self) -> int:
         return len(self.input_shape)
 
-    @property
+    @cached_property
     def effective_kernel(self) -> tuple[int, ...]:
         """``dilation*(k-1)+1`` per axis: the span the kernel covers."""
         return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_shape))
 
-    @property
+    @cached_property
     def pad(self) -> tuple[tuple[int, int], ...]:
         """Total zeros ``(before, after)`` per axis: explicit plus the mode's."""
         return tuple((eb + mb, ea + ma) for (eb, ea), (mb, ma) in zip(self.explicit, self.mode_pad))
 
-    @property
+    @cached_property
     def padded_shape(self) -> tuple[int, ...]:
         return tuple(n + b + a for n, (b, a) in zip(self.input_shape, self.pad))
 
-    @property
+    @cached_property
     def size(self) -> int:
         return math.prod(self.output_shape)
 
@@ -264,6 +265,16 @@ def _mode_padding(n: int, ke: int, s: int, mode: str, convention: Convention) ->
     return (large, small) if convention.extra_at == "start" else (small, large)
 
 
+def _hashable(value):
+    if isinstance(value, bool | float):  # keep True and 1.0 apart from 1 in the cache
+        return (type(value).__name__, value)
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
 def plan(
     input_shape,
     kernel_shape,
@@ -277,12 +288,34 @@ def plan(
 ) -> Geometry:
     """Validate the options and work out the geometry of one convolution.
 
+    Results are cached: the same shapes and options give the same Geometry object.
+
     >>> g = plan((4,), (3,), "same")
     >>> g.pad, g.output_shape
     (((1, 1),), (4,))
     >>> plan((6,), (2,), "same", convention="matlab").pad
     ((0, 1),)
     """
+    try:
+        key = (
+            tuple(map(int, input_shape)),
+            tuple(map(int, kernel_shape)),
+            mode,
+            bool(flip),
+            _hashable(stride),
+            _hashable(dilation),
+            _hashable(padding),
+            convention,
+        )
+        hash(key)
+    except TypeError:
+        key = None
+    if key is None:
+        return _plan(input_shape, kernel_shape, mode, flip, stride, dilation, padding, convention)
+    return _plan_cached(*key)
+
+
+def _plan(input_shape, kernel_shape, mode, flip, stride, dilation, padding, convention) -> Geometry:
     input_shape = tuple(int(n) for n in input_shape)
     kernel_shape = tuple(int(k) for k in kernel_shape)
     ndim = len(input_shape)
@@ -330,6 +363,9 @@ def plan(
         convention=conv.name,
         output_shape=tuple(out_shape),
     )
+
+
+_plan_cached = lru_cache(maxsize=1024)(_plan)
 
 
 def output_shape(
