@@ -1,0 +1,184 @@
+"""Saved sessions: the playground's setup and lesson progress as a JSON file.
+
+A session file is plain JSON (arrays are lists, never pickles) with a format name
+and version, so a foreign or newer file is refused with a clear error instead of
+being misread.  Writes are atomic: the data goes to a temporary file in the same
+folder, is flushed to disk, then renamed over the old file, so a failed write
+leaves the old file as it was.
+
+>>> import os, tempfile
+>>> from convtui.engine.setup import Setup
+>>> path = os.path.join(tempfile.mkdtemp(), "work.json")
+>>> save_session(path, Setup([1, 2, 3, 4], [5, 6, 7], "same"), {"lesson-1": 3})
+>>> session = load_session(path)
+>>> session.setup.compute().output, session.progress
+(array([16, 34, 52, 45]), {'lesson-1': 3})
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine.setup import Setup
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "Session",
+    "SessionError",
+    "autosave_path",
+    "data_dir",
+    "load_session",
+    "save_session",
+]
+
+FORMAT = "convtui-session"
+VERSION = 1
+MAX_BYTES = 64 * 2**20  # the parser's largest input is 1M numbers; leave room for two
+
+
+class SessionError(ValueError):
+    """A session file that cannot be written or read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a session file holds: the playground setup and lesson progress."""
+
+    setup: Setup
+    progress: dict = field(default_factory=dict)
+
+
+def data_dir() -> Path:
+    """Where convtui keeps its own files (the autosave).
+
+    ``$CONVTUI_DATA_DIR`` if set, else ``$XDG_DATA_HOME/convtui``, else
+    ``~/.local/share/convtui``.  The folder is not created here.
+
+    >>> import os
+    >>> os.environ["CONVTUI_DATA_DIR"] = "/tmp/convtui-doctest"
+    >>> str(data_dir())
+    '/tmp/convtui-doctest'
+    >>> del os.environ["CONVTUI_DATA_DIR"]
+    """
+    override = os.environ.get("CONVTUI_DATA_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
+    return base / "convtui"
+
+
+def autosave_path() -> Path:
+    """The file the app saves to on quit and offers to restore on start."""
+    return data_dir() / "autosave.json"
+
+
+def _document(setup: Setup, progress: dict | None) -> str:
+    if not isinstance(setup, Setup):
+        raise TypeError(f"setup must be a Setup, got {type(setup).__name__}")
+    progress = {} if progress is None else progress
+    if not isinstance(progress, dict):
+        raise TypeError(f"progress must be a dict, got {type(progress).__name__}")
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "setup": setup.to_dict(),
+        "progress": progress,
+    }
+    try:
+        return json.dumps(document, indent=1) + "\n"
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"progress must hold only JSON data: {exc}") from None
+
+
+def save_session(path, setup: Setup, progress: dict | None = None) -> None:
+    """Write ``setup`` and ``progress`` to ``path`` atomically.
+
+    Parent folders are created.  On any failure the file at ``path`` (if any)
+    is left as it was and :class:`SessionError` says why.
+    """
+    path = Path(path)
+    text = _document(setup, progress)
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _sync_folder(path.parent)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SessionError(
+            f"could not save the session to {path}: {reason}; any earlier file there is unchanged"
+        ) from exc
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_session(path) -> Session:
+    """Read a session file written by :func:`save_session`.
+
+    Raises :class:`SessionError` (a ValueError) for a missing, unreadable, corrupt,
+    foreign or newer-version file; nothing is written either way.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SessionError(f"could not open {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_BYTES:
+        raise SessionError(f"{path} is too large for a session (over {MAX_BYTES} bytes)")
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SessionError(
+            f"{path} is not a convtui session: it is not valid JSON ({exc})"
+        ) from None
+    except RecursionError:
+        raise SessionError(f"{path} is not a convtui session: it is nested too deeply") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise SessionError(f'{path} is not a convtui session (no "format": "{FORMAT}")')
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SessionError(f"{path} has no valid format version (got {version!r})")
+    if version > VERSION:
+        raise SessionError(
+            f"{path} was written by a newer convtui (format version {version}; this one "
+            f"reads up to {VERSION}): upgrade convtui to open it"
+        )
+    progress = document.get("progress", {})
+    if not isinstance(progress, dict):
+        raise SessionError(f'{path}: "progress" must be an object, got {type(progress).__name__}')
+    try:
+        setup = Setup.from_dict(document.get("setup"))
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise SessionError(f"{path} holds an invalid setup: {exc}") from None
+    return Session(setup, progress)
