@@ -94,7 +94,8 @@ def run_grid(args) -> list[dict]:
         print(
             f"{row['input']:>9} {row['kernel']:>7} {mode:>5} {row['method']:>6} "
             f"ours {ours * 1e3:9.3f} ms  best {row['best'] * 1e3:9.3f} ms ({best_name})  "
-            f"ratio {ours / row['best']:5.2f}  scipy-auto/best {row['scipy_auto'] / row['best']:5.2f}",
+            f"ratio {ours / row['best']:5.2f}  "
+            f"scipy-auto/best {row['scipy_auto'] / row['best']:5.2f}",
             flush=True,
         )
     return rows

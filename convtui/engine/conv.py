@@ -405,7 +405,9 @@ def convolve(
     method : {"auto", "direct", "fft"}
         ``auto`` picks the fastest exact method.  Integer inputs give exact int64
         results (``fft`` rounds back); a result that could overflow int64 raises
-        OverflowError.
+        OverflowError.  NaN and inf follow IEEE arithmetic: with ``direct`` (and so
+        with ``auto``, which never picks an FFT for them) they spoil only the outputs
+        whose window covers them; an explicit ``fft`` spreads them over the output.
 
     Returns
     -------
