@@ -71,10 +71,10 @@ class PlaygroundScreen(Screen):
         Binding("end", "last_step", "Last step", show=False),
         Binding("down", "next_row", "Next row (2-D)", show=False),
         Binding("up", "previous_row", "Previous row (2-D)", show=False),
-        Binding("space", "play", "Play/pause"),
+        Binding("space", "play", "Play", tooltip="Play or pause the slide"),
         Binding("plus,equals_sign", "faster", "Play faster", show=False, key_display="+"),
         Binding("minus", "slower", "Play slower", show=False, key_display="-"),
-        Binding("g", "goto", "Go to step"),
+        Binding("g", "goto", "Go to step", show=False),
         Binding("m", "cycle_mode", "Mode"),
         Binding("f", "toggle_flip", "Flip"),
         Binding("s", "increase('stride')", "Stride +1", show=False),
@@ -108,6 +108,7 @@ class PlaygroundScreen(Screen):
 
     def __init__(self, setup: Setup | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.add_class("view-slide")
         initial = SEED if setup is None else setup
         self._draft = _fields(initial)
         self._preset = 0
@@ -117,7 +118,11 @@ class PlaygroundScreen(Screen):
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Tabs(*(Tab(f"{n} {v.title()}", id=v) for n, v in enumerate(VIEWS, 1)), id="views")
+        yield Tabs(
+            *(Tab(f"{n} {v.title()}", id=f"tab-{v}") for n, v in enumerate(VIEWS, 1)),
+            active="tab-slide",
+            id="views",
+        )
         with Horizontal(id="board"):
             with VerticalScroll(id="setup-column"):
                 yield Editors(id="editors").data_bind(PlaygroundScreen.state)
@@ -131,7 +136,6 @@ class PlaygroundScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply(self.setup)
-        self.set_class(True, "view-slide")
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
@@ -141,13 +145,14 @@ class PlaygroundScreen(Screen):
         self.set_class(False, f"view-{old}")
         self.set_class(True, f"view-{new}")
         tabs = self.query_one("#views", Tabs)
-        if tabs.active != new:
-            tabs.active = new
+        if tabs.active != f"tab-{new}":
+            tabs.active = f"tab-{new}"
 
     @on(Tabs.TabActivated, "#views")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id in VIEWS:
-            self.view = event.tab.id
+        name = (event.tab.id or "").removeprefix("tab-")
+        if name in VIEWS:
+            self.view = name
 
     # -- the setup ----------------------------------------------------------
 

@@ -74,7 +74,10 @@ class MatrixPane(Widget, can_focus=True):
         kernel = setup.kernel.ravel()
         if not setup.flip and kernel.dtype.kind == "c":
             kernel = kernel.conj()
-        labels = [number(v) for v in kernel.tolist()]
+        values = [number(v) for v in kernel.tolist()]
+        # short names (a, b, c ...) when the weights are wide, so more columns fit
+        letters = max(len(v) for v in values) > 3 and len(values) <= 26
+        labels = [chr(ord("a") + q) for q in range(len(values))] if letters else values
         x = setup.input.ravel()
         cw = max(max(len(t) for t in labels), max(len(number(v)) for v in x[:512].tolist())) + 1
         cw = min(max(cw, 3), 8)
@@ -82,7 +85,7 @@ class MatrixPane(Widget, can_focus=True):
         label_w = len("y[" + ",".join(str(s - 1) for s in g.output_shape) + "] ") + 2
         y_w = max(len(number(v)) for v in state.result.output.ravel()[:512].tolist()) + 4
         room_cols = max((width - label_w - y_w - 2) // cw, 1)
-        legend = self._legend(g, labels, width)
+        legend = self._legend(g, labels, values, width)
         room_rows = max(height - 3 - len(legend), 1)
 
         current = state.step
@@ -95,7 +98,7 @@ class MatrixPane(Widget, can_focus=True):
         cols = window(n_cols, lo, hi, room_cols)
         more = ("‹" if cols.start > 0 else " ", "›" if cols.stop < n_cols else " ")
 
-        x_line = Text("x →".rjust(label_w - 1) + more[0], style="bold")
+        x_line = Text("x →".rjust(label_w) + more[0], style="bold")
         for c in cols:
             x_line.append(number(x[c]).rjust(cw))
         x_line.append(more[1])
@@ -129,13 +132,13 @@ class MatrixPane(Widget, can_focus=True):
         return Group(*lines, *legend)
 
     @staticmethod
-    def _legend(g, labels: list[str], width: int) -> list[Text]:
+    def _legend(g, labels: list[str], values: list[str], width: int) -> list[Text]:
         """Which colour is which weight; dim zeros are structural (always zero)."""
         line = Text("weights ", style="dim")
         lines = []
-        for q, label in enumerate(labels):
+        for q, (label, value) in enumerate(zip(labels, values)):
             idx = ",".join(str(int(i)) for i in np.unravel_index(q, g.kernel_shape))
-            part = f"w[{idx}]={label} "
+            part = f"w[{idx}]={value} " if label == value else f"{label}=w[{idx}]={value} "
             if line.cell_len + len(part) > width:
                 if len(lines) == 1:
                     line.append("…", style="dim")

@@ -72,7 +72,9 @@ class ModePanel(Static):
         for axis, line in zip(AXES[g.ndim], g.formula()):
             numbers = line.split(" = ", 2)[2].replace(" ", "").replace("=", " = ")
             lines.append(f"{axis}= {numbers}")
-        pads = ", ".join(f"{b} before, {a} after" for b, a in g.pad)
+        pads = ", ".join(
+            f"{axis}{b} before, {a} after" for axis, (b, a) in zip(AXES[g.ndim], g.pad)
+        )
         lines.append(f"[dim]zeros added: {pads}[/]")
         if s.mode == "same" and any(b != a for b, a in g.mode_pad):
             lines.append(f"[dim]odd zero at the {CONVENTIONS[s.convention].extra_at}[/]")

@@ -97,14 +97,17 @@ class SlidePane(Widget, can_focus=True):
             )
         step = state.result.steps[state.step]
         eq = Text(equation(step, width), style="bold")
+        eq_lines = len(eq.wrap(self.app.console, width))
         if g.ndim == 1:
             body = self._render_1d(state, step, width)
         elif g.ndim == 2:
-            body = self._render_2d(state, step, width, self.size.height - 4)
+            body = self._render_2d(state, step, width, self.size.height - 2 - eq_lines)
         else:
             body = [
                 Text("3-D: the equation below shows each step; the grids are 1-D and 2-D only.")
             ]
+        for line in body:
+            line.truncate(width, overflow="crop")
         return Group(status, note, *body, eq)
 
     # -- 1-D ----------------------------------------------------------------
@@ -169,7 +172,6 @@ class SlidePane(Widget, can_focus=True):
         n0, n1 = g.input_shape
         k0, k1 = g.kernel_shape
         d0, d1 = g.dilation
-        cw = self._cell_width(setup)
         oi, oj = step.index
         r_start, c_start = oi * g.stride[0], oj * g.stride[1]
         x = setup.input
@@ -187,47 +189,60 @@ class SlidePane(Widget, can_focus=True):
         weights = step.weights.reshape(g.kernel_shape)
         products = step.products.reshape(g.kernel_shape)
         output = state.result.output
-        flat_width = g.output_shape[1]
+        out_cols = g.output_shape[1]
 
         def y_cell(r, c):
-            i = r * flat_width + c
+            i = r * out_cols + c
             if i > state.step:
                 return "·", "dim"
             return number(output[r, c]), CURRENT if i == state.step else OUTPUT
 
-        room_rows = max(height - 3, 3)
-        # the four blocks share the width; the input grid gets what the others leave
-        small = min(k1, 8) * cw + 2
-        y_room = max((width // 4) // cw, 3)
-        x_room = max((width - 2 * (small + 3) - (y_room * cw + 5)) // cw, 3)
-        x_rows = window(g.padded_shape[0], r_start, r_start + (k0 - 1) * d0, room_rows)
-        x_cols = window(g.padded_shape[1], c_start, c_start + (k1 - 1) * d1, x_room)
-        k_rows, k_cols = window(k0, 0, k0 - 1, room_rows), window(k1, 0, k1 - 1, 8)
-        y_rows = window(g.output_shape[0], oi, oi, room_rows)
-        y_cols = window(g.output_shape[1], oj, oj, y_room)
+        x_w, k_w = _width(setup.input[:64, :64]), _width(setup.kernel)
+        p_w = max(_width(products), k_w)
+        y_w = _width(output[: min(output.shape[0], 64), : min(out_cols, 64)])
+        k_cols = window(k1, 0, k1 - 1, 8)
+        small = len(k_cols) * (k_w + p_w) + 10  # the kernel and products blocks, with gaps
+        # the output grid goes to the right when there is room, else below the input
+        y_room = max((width - small) // 3 // y_w, 3)
+        beside = width - small - y_room * y_w - 5 >= 6 * x_w
+        x_room = (width - small - (y_room * y_w + 5 if beside else 0) - 2) // x_w
+        rows_room = max(height - 1, 2) if beside else max((height - 2) // 2, 1)
+        x_rows = window(g.padded_shape[0], r_start, r_start + (k0 - 1) * d0, rows_room)
+        x_cols = window(g.padded_shape[1], c_start, c_start + (k1 - 1) * d1, max(x_room, 3))
+        k_rows = window(k0, 0, k0 - 1, rows_room)
+        y_rows = window(g.output_shape[0], oi, oi, rows_room)
+        y_cols = window(out_cols, oj, oj, y_room if beside else (width - 2) // y_w)
 
-        def block(title, style, rows, cols, cell, total):
+        def block(title, style, rows, cols, cell, total, cw):
             more = (cols.start > 0, cols.stop < total)
             return [Text(title, style=style)] + grid(rows, cols, cell, cw, more)
 
-        blocks = [
-            block("x padded", "", x_rows, x_cols, x_cell, g.padded_shape[1]),
-            block(
-                "w flipped" if setup.flip else "w",
-                KERNEL,
-                k_rows,
-                k_cols,
-                lambda r, c: (number(weights[r, c]), KERNEL),
-                k1,
-            ),
-            block(
-                "products",
-                PRODUCT,
-                k_rows,
-                k_cols,
-                lambda r, c: (number(products[r, c]), PRODUCT),
-                k1,
-            ),
-            block("y so far", OUTPUT, y_rows, y_cols, y_cell, g.output_shape[1]),
-        ]
-        return side_by_side(blocks)
+        x_block = block("x padded", "", x_rows, x_cols, x_cell, g.padded_shape[1], x_w)
+        w_block = block(
+            "w flipped" if setup.flip else "w",
+            KERNEL,
+            k_rows,
+            k_cols,
+            lambda r, c: (number(weights[r, c]), KERNEL),
+            k1,
+            k_w,
+        )
+        p_block = block(
+            "products",
+            PRODUCT,
+            k_rows,
+            k_cols,
+            lambda r, c: (number(products[r, c]), PRODUCT),
+            k1,
+            p_w,
+        )
+        y_block = block("y so far", OUTPUT, y_rows, y_cols, y_cell, out_cols, y_w)
+        if beside:
+            return side_by_side([x_block, w_block, p_block, y_block])
+        return side_by_side([x_block, w_block, p_block]) + y_block
+
+
+def _width(values) -> int:
+    """Cell width for a block: its widest number, plus a space."""
+    flat = np.asarray(values).ravel()[:4096].tolist()
+    return max(max((len(number(v)) for v in flat), default=1) + 1, 2)
