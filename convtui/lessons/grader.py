@@ -28,7 +28,15 @@ from ..engine.parse import ParseError, parse_array
 from ..engine.setup import Setup
 from .model import Exercise
 
-__all__ = ["KINDS", "Grade", "check_exercise", "expected_answer", "grade", "solve_kernel"]
+__all__ = [
+    "KINDS",
+    "ExerciseProblem",
+    "Grade",
+    "check_exercise",
+    "expected_answer",
+    "grade",
+    "solve_kernel",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,14 @@ class Grade:
     hint: str
     worked: str
     setup: Setup | None = None
+
+
+class ExerciseProblem(ValueError):
+    """An exercise that cannot be graded; ``key`` is the field at fault (None: the whole)."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
 
 
 # ----------------------------------------------------------------- parsing answers
@@ -413,37 +429,49 @@ def grade(exercise: Exercise, answer: str, setup: Setup | None = None) -> Grade:
 
 
 def check_exercise(exercise: Exercise) -> None:
-    """Raise ValueError unless the exercise has a computable right answer."""
-    kind = exercise.kind
-    setup = exercise.setup
+    """Raise :class:`ExerciseProblem` unless the exercise has a computable right answer."""
+    for key in ("tolerance", "bias"):
+        if key in exercise.params and _number(exercise.params[key]) is None:
+            raise ExerciseProblem(f"{key} must be a number", key)
+    if exercise.params.get("activation", "identity") not in ACTIVATIONS:
+        raise ExerciseProblem(f"activation must be one of {', '.join(ACTIVATIONS)}", "activation")
+    try:
+        _check(exercise)
+    except ExerciseProblem:
+        raise
+    except ValueError as exc:  # a parse error inside a field: blame the kind's first key
+        required = KINDS[exercise.kind][0]
+        raise ExerciseProblem(str(exc), required[0] if required else None) from None
+
+
+def _check(exercise: Exercise) -> None:
+    kind, setup, params = exercise.kind, exercise.setup, exercise.params
     if kind == "value":
-        index = parse_index(exercise.params["index"], setup.input.ndim)
+        index = parse_index(params["index"], setup.input.ndim)
         shape = setup.geometry.output_shape
         if any(not 0 <= i < n for i, n in zip(index, shape)):
-            raise ValueError(f"index {exercise.params['index']} is outside the output {shape}")
+            raise ExerciseProblem(f"index {params['index']} is outside the output {shape}", "index")
     elif kind == "kernel":
-        target, error = _array(exercise.params["target"], "target")
+        target, error = _array(params["target"], "target")
         if target is None:
-            raise ValueError(error)
+            raise ExerciseProblem(error, "target")
         if _kernel_shape(exercise) is None:
-            raise ValueError(f"size must be a shape like 3 or 3x3, got {exercise.params['size']!r}")
-        if expected_answer(exercise) is None:
-            raise ValueError("no kernel of that size turns this input into target")
-    elif kind == "task":
-        want = goal_output(exercise.params["goal"], setup.input)
-        if setup.geometry.output_shape != want.shape:
-            raise ValueError("a task's setup must give an output as long as its input")
-        if expected_answer(exercise) is None:
-            raise ValueError(
-                f"no kernel of this length reaches the goal {exercise.params['goal']!r}"
+            raise ExerciseProblem(
+                f"size must be a shape like 3 or 3x3, not {params['size']!r}", "size"
             )
+        if expected_answer(exercise) is None:
+            raise ExerciseProblem("no kernel of that size turns this input into target", "target")
+    elif kind == "task":
+        want = goal_output(params["goal"], setup.input)
+        if setup.geometry.output_shape != want.shape:
+            raise ExerciseProblem("a task's setup must give an output as long as its input")
+        if expected_answer(exercise) is None:
+            raise ExerciseProblem(f"no kernel of this length reaches {params['goal']!r}", "goal")
     elif kind == "gradient":
-        j = parse_index(exercise.params["weight"], setup.kernel.ndim)
+        j = parse_index(params["weight"], setup.kernel.ndim)
         if any(not 0 <= i < n for i, n in zip(j, setup.kernel.shape)):
-            raise ValueError(f"weight {exercise.params['weight']} is outside the kernel")
-        _grad_output(exercise)
-    for name in ("tolerance", "bias"):
-        if name in exercise.params and _number(exercise.params[name]) is None:
-            raise ValueError(f"{name} must be a number")
-    if exercise.params.get("activation", "identity") not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
+            raise ExerciseProblem(f"weight {params['weight']} is outside the kernel", "weight")
+        try:
+            _grad_output(exercise)
+        except ValueError as exc:
+            raise ExerciseProblem(f"grad_output: {exc}", "grad_output") from None

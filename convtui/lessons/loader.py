@@ -23,7 +23,7 @@ import numpy as np
 from ..engine.parse import ParseError, parse_array
 from ..engine.setup import Setup
 from ..engine.trace import steps as trace_steps
-from .grader import KINDS, check_exercise, parse_index
+from .grader import KINDS, ExerciseProblem, check_exercise, parse_index
 from .model import FOCUS_PANES, Exercise, Lesson, LessonError, Page
 from .signals import generate
 
@@ -209,8 +209,21 @@ def _apply(reader: _Reader, setup: Setup, block: _Block) -> Setup:
     try:
         return setup.replace(**changes)
     except ValueError as exc:
-        first = min(line for key, _, line in block.items if key in changes)
-        raise reader.error(first, f"not a valid setup: {exc}") from None
+        raise reader.error(_culprit(setup, block, changes), f"not a valid setup: {exc}") from None
+
+
+def _culprit(setup: Setup, block: _Block, changes: dict) -> int:
+    """The line of the last change without which the setup would be valid."""
+    lines = {key: line for key, _, line in block.items if key in changes}
+    implicated = []
+    for key in changes:
+        try:
+            setup.replace(**{k: v for k, v in changes.items() if k != key})
+            implicated.append(key)
+        except ValueError:
+            pass
+    keys = implicated or list(changes)
+    return max(lines[k] for k in keys) if implicated else min(lines[k] for k in keys)
 
 
 def _check(reader: _Reader, setup: Setup, text: str, line: int) -> None:
@@ -293,8 +306,9 @@ def _exercise(reader, lesson, page_number, count, setup, block) -> Exercise:
     )
     try:
         check_exercise(exercise)
-    except ValueError as exc:
-        raise reader.error(block.line, f"exercise: {exc}") from None
+    except ExerciseProblem as exc:
+        line = block.line_of(exc.key) if exc.key else block.line
+        raise reader.error(line, f"exercise: {exc}") from None
     return exercise
 
 
