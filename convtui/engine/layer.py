@@ -249,22 +249,27 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
 # ---------------------------------------------------------------- tied-weight terms
 
 
-def tap_values(x_batch: np.ndarray, g: Geometry) -> np.ndarray:
+def tap_rows(x_batch: np.ndarray, g: Geometry, out: np.ndarray | None = None) -> np.ndarray:
     """The input value each kernel weight multiplies at each step, for a batch.
 
-    Returns ``(N, steps, taps)``: entry ``[n, i, j]`` is the value weight
+    Returns ``(taps, N, steps)``: entry ``[j, n, i]`` is the value that weight
     ``w.flat[j]`` (the given kernel, not the oriented one) met at step ``i`` of
-    example ``n``, 0 on padding.  So the model's output is ``values @ w.ravel()``.
+    example ``n``, 0 on padding; so the output of example ``n`` is
+    ``w.ravel() @ rows[:, n]``.  ``out`` may be a C-contiguous array to fill.
     """
     n = x_batch.shape[0]
     positions = g.tap_positions()
-    check_memory(n * positions.size * x_batch.itemsize, "the tap values")
+    given = np.empty_like(positions)
+    given[:, g.kernel_index()] = positions
+    if out is None:
+        check_memory(n * positions.size * x_batch.itemsize, "the tap values")
+        out = np.empty((positions.shape[1], n, positions.shape[0]), dtype=x_batch.dtype)
     flat = x_batch.reshape(n, -1)
     # index -1 (a tap on padding) picks the zero appended at the end
     extended = np.concatenate([flat, np.zeros((n, 1), dtype=flat.dtype)], axis=1)
-    values = np.empty((n,) + positions.shape, dtype=flat.dtype)
-    values[:, :, g.kernel_index()] = extended[:, positions]
-    return values
+    for j in range(given.shape[1]):  # one gather per weight
+        np.take(extended, given[:, j], axis=1, out=out[j])
+    return out
 
 
 def gradient_terms(
@@ -317,5 +322,5 @@ def gradient_terms(
             f"{x.shape} and kernel shape {g.kernel_shape}, got {grad_output.shape}"
         )
     dtype = _float_dtype(x, grad_output)
-    values = tap_values(x.astype(dtype, copy=False)[None], g)[0]
+    values = tap_rows(x.astype(dtype, copy=False)[None], g)[:, 0].T
     return grad_output.astype(dtype, copy=False).reshape(-1, 1) * values

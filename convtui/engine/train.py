@@ -5,11 +5,12 @@ The model is one convolution, a bias and an activation::
     y = activation(convolve(x, kernel, mode, ...) + bias)     # correlate when flip=False
 
 and the loss is the mean squared error against a target.  Because the input never
-changes while training, the input value under every tap at every step is laid out
-once as a table (the rows of the Toeplitz picture, :func:`~convtui.engine.layer.tap_values`),
-and each update is then two small matrix-vector products: the output
-``values @ kernel`` and the tied-weight gradient ``grad_output @ values`` (every
-weight sums its terms over all the steps and examples it was used in).
+changes while training, the input values each weight meets (at every step of every
+example) are gathered once into one row per weight
+(:func:`~convtui.engine.layer.tap_rows`, read off the geometry's tap positions).
+Each update is then two matrix-vector products: the output ``kernel @ rows`` and
+the tied-weight gradient ``rows @ grad_output``, in which every weight sums its
+terms over all the steps and examples it was used in.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .backend import check_memory
 from .geometry import plan
-from .layer import tap_values
+from .layer import tap_rows
 
 __all__ = ["ACTIVATIONS", "OPTIMIZERS", "Adam", "Momentum", "SGD", "TrainState", "train_kernel"]
 
@@ -241,9 +243,10 @@ def train_kernel(
 
     # one row per weight (plus a row of ones for the bias, a weight used at every
     # step): row j holds every input value weight j meets, over the batch
-    values = tap_values(batch, g).reshape(-1, taps)
-    rows = np.ones((taps + bool(bias), len(values)))
-    rows[:taps] = values.T
+    check_memory((taps + 1) * len(batch) * g.size * 8, "the tap table")
+    rows = np.ones((taps + bool(bias), len(batch), g.size))
+    tap_rows(batch, g, out=rows[:taps])
+    rows = rows.reshape(len(rows), -1)
     params = np.append(kernel, 0.0) if bias else kernel.copy()
     return _descend(
         rows,
