@@ -19,6 +19,7 @@ from ..engine.setup import Setup
 from .commands import ActionCommands
 from .presets import SEED
 from .screens.help import HelpScreen
+from .screens.lessons import LESSON_BINDINGS, LessonActions
 from .screens.playground import PlaygroundScreen
 
 __all__ = ["ConvApp", "make_app", "setup_from_options"]
@@ -26,7 +27,7 @@ __all__ = ["ConvApp", "make_app", "setup_from_options"]
 SETUP_OPTIONS = ("input", "kernel", "mode", "flip", "stride", "dilation", "padding", "convention")
 
 
-class ConvApp(App):
+class ConvApp(LessonActions, App):
     """A terminal tutor and playground for the convolution that CNNs use."""
 
     TITLE = "convtui"
@@ -35,6 +36,7 @@ class ConvApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        *LESSON_BINDINGS,
     ]
 
     def __init__(self, setup: Setup | None = None, **options: Any):

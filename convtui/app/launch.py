@@ -6,7 +6,7 @@ app starts.  New flags go in :func:`build_parser` and :func:`app_options`.
 
 from __future__ import annotations
 
-from ..cli import ArgumentParser, add_setup_arguments, setup_from_args
+from ..cli import ArgumentParser, UsageError, add_setup_arguments, setup_from_args
 
 __all__ = ["app_options", "build_parser", "run"]
 
@@ -23,6 +23,9 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--kernel", default=SEED_KERNEL, metavar="TEXT", help='e.g. "5, 6, 7"')
     add_setup_arguments(parser)
+    parser.add_argument(
+        "--lesson", type=int, metavar="N", help="open lesson N (see: convtui lessons)"
+    )
     return parser
 
 
@@ -34,7 +37,23 @@ def app_options(argv: list[str]) -> dict:
     array([3, 5])
     """
     args = build_parser().parse_args(argv)
-    return {"setup": setup_from_args(args, args.input, args.kernel, "--input", "--kernel")}
+    options = {"setup": setup_from_args(args, args.input, args.kernel, "--input", "--kernel")}
+    if args.lesson is not None:
+        options["lesson"] = _lesson_number(args.lesson)
+    return options
+
+
+def _lesson_number(number: int) -> int:
+    """``--lesson N`` checked against the course (numpy only: textual is not loaded yet)."""
+    from ..lessons import LessonError, load_course
+
+    try:
+        numbers = [lesson.number for lesson in load_course()]
+    except LessonError as exc:
+        raise UsageError(f"--lesson: the lessons could not be loaded: {exc}") from None
+    if number not in numbers:
+        raise UsageError(f"--lesson must be one of {numbers[0]}..{numbers[-1]}, got {number}")
+    return number
 
 
 def run(argv: list[str]) -> int:

@@ -56,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("tab / shift+tab", "Move the focus between panes and editors")
         with VerticalScroll():
             yield Static(Text(INTRO))
-            yield Static(table)
+            yield Static(table, id="keys")
             yield Static(Text("Escape, q or ? closes this help.", style="dim"))
 
     def action_dismiss_help(self) -> None:

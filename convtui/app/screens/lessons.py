@@ -1,0 +1,211 @@
+"""The lessons in the app: the lesson list, and the app's lesson keys.
+
+:class:`LessonListScreen` lists the course with the learner's progress.
+:class:`LessonActions` is mixed into the App: it loads the course and the
+progress file at start-up (in a thread, so the first frame does not wait), opens
+a lesson as a :class:`~convtui.app.widgets.lesson_panel.LessonPanel` beside the
+playground, and owns the keys, which work from every pane but the text boxes.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...lessons import Lesson, LessonError, Progress, load_course
+from ..widgets.lesson_panel import LessonPanel
+
+__all__ = ["LESSON_BINDINGS", "LessonActions", "LessonListScreen"]
+
+LESSON_BINDINGS = [
+    Binding("l", "lessons", "Lessons", tooltip="Open the list of lessons"),
+    Binding("right_square_bracket", "lesson('next')", "Next page", key_display="]"),
+    Binding("left_square_bracket", "lesson('previous')", "Previous page", key_display="["),
+    Binding("a", "lesson('answer')", "Answer", tooltip="Type the answer to the exercise"),
+    Binding("h", "lesson('hint')", "Hint", show=False),
+    Binding("w", "lesson('worked')", "Worked steps", show=False),
+    Binding("R", "lesson('restore')", "Restore the page's setup", show=False),
+    Binding("L", "lesson('toggle')", "Hide or show the lesson", show=False),
+]
+
+
+class LessonListScreen(ModalScreen[int | None]):
+    """Pick a lesson: number, title, pages and how far the learner got."""
+
+    DEFAULT_CSS = """
+    LessonListScreen { align: center middle; }
+    LessonListScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    LessonListScreen #lesson-list { height: auto; max-height: 16; }
+    LessonListScreen #lesson-summary { color: $text-muted; height: 3; }
+    """
+
+    BINDINGS = [Binding("escape,l", "close", "Close")]
+
+    def __init__(self, course: tuple[Lesson, ...], progress: Progress, current: int | None):
+        super().__init__()
+        self.course = course
+        self.progress = progress
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Lessons[/b]  ↑↓ choose · Enter open · Esc close")
+            yield OptionList(*(self._option(lesson) for lesson in self.course), id="lesson-list")
+            yield Static("", id="lesson-summary")
+
+    def _option(self, lesson: Lesson) -> Option:
+        done = self.progress.is_done(lesson)
+        solved = len(self.progress.solved(lesson.number) & {e.id for e in lesson.exercises})
+        mark = "[green]✓[/]" if done else " "
+        count = f"{len(lesson.pages)} pages, {solved}/{len(lesson.exercises)} exercises"
+        return Option(
+            f"{mark} {lesson.number:2d}. {lesson.title}  [dim]{count}[/]", id=str(lesson.number)
+        )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        numbers = [lesson.number for lesson in self.course]
+        if self.current in numbers:
+            options.highlighted = numbers.index(self.current)
+        else:
+            first_open = next(
+                (i for i, lesson in enumerate(self.course) if not self.progress.is_done(lesson)), 0
+            )
+            options.highlighted = first_open
+        options.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        lesson = next(x for x in self.course if str(x.number) == event.option.id)
+        self.query_one("#lesson-summary", Static).update(lesson.summary)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LessonActions:
+    """Mixed into the App: the course, the progress file, and the lesson keys."""
+
+    lesson_course: tuple[Lesson, ...] | None = None
+    lesson_progress: Progress | None = None
+
+    def on_mount(self) -> None:
+        self._load_lessons()
+        number = self.options.get("lesson")
+        if number is not None:
+            self.call_after_refresh(self.open_lesson, int(number))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lessons")
+    def _load_lessons(self) -> None:
+        self.call_from_thread(self._lessons_ready, *self._read_lessons())
+
+    def _read_lessons(self):
+        try:
+            course, error = load_course(), None
+        except LessonError as exc:
+            course, error = (), f"A lesson file is broken, so the lessons are off: {exc}"
+        return course, Progress.load(), error
+
+    def _lessons_ready(self, course, progress, error) -> None:
+        if self.lesson_course is not None:
+            return  # already loaded on demand
+        self.lesson_course, self.lesson_progress = course, progress
+        if error:
+            self.notify(error, severity="error", timeout=10)
+        if progress.warning:
+            self.notify(progress.warning, severity="warning", timeout=10)
+
+    def _ensure_lessons(self) -> tuple[Lesson, ...]:
+        if self.lesson_course is None:
+            self._lessons_ready(*self._read_lessons())
+        return self.lesson_course
+
+    @property
+    def lesson_panel(self) -> LessonPanel | None:
+        """The open lesson's panel, if any."""
+        try:
+            found = self.playground.query(LessonPanel)
+        except LookupError:
+            return None
+        return found.first() if found else None
+
+    def open_lesson(self, number: int, page: int | None = None) -> bool:
+        """Open lesson ``number`` beside the playground (at the page last read)."""
+        course = self._ensure_lessons()
+        lesson = next((x for x in course if x.number == number), None)
+        if lesson is None:
+            self.notify(f"There is no lesson {number}.", severity="error")
+            return False
+        if self.current_mode != "playground":
+            self.switch_mode("playground")
+        if page is None:
+            last = self.lesson_progress.last_page(number)
+            page = 1 if last >= len(lesson.pages) else last  # a finished lesson starts over
+        panel = self.lesson_panel
+        if panel is None:
+            self.playground.mount(LessonPanel(lesson, self.lesson_progress, page))
+        else:
+            panel.display = True
+            panel.open(lesson, page)
+        return True
+
+    def action_lessons(self) -> None:
+        if isinstance(self.screen, LessonListScreen):
+            return
+        course = self._ensure_lessons()
+        if not course:
+            self.notify("No lessons could be loaded.", severity="error")
+            return
+        panel = self.lesson_panel
+        current = panel.lesson.number if panel is not None else None
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.open_lesson(number)
+
+        self.push_screen(LessonListScreen(course, self.lesson_progress, current), chosen)
+
+    def action_lesson(self, what: str) -> None:
+        panel = self.lesson_panel
+        if panel is None:
+            return
+        if what == "toggle":
+            panel.display = not panel.display
+            return
+        panel.display = True
+        if what == "next" and not panel.next_page():
+            numbers = [lesson.number for lesson in self.lesson_course]
+            later = [n for n in numbers if n > panel.lesson.number]
+            if later:
+                self.open_lesson(later[0], 1)
+            else:
+                self.notify("That was the last lesson. Press l for the list.")
+        elif what == "previous":
+            panel.previous_page()
+        elif what == "restore":
+            panel.restore()
+        elif what == "answer":
+            panel.focus_answer()
+        elif what == "hint":
+            panel.show_hint()
+        elif what == "worked":
+            panel.show_worked()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "lesson":
+            if isinstance(self.focused, Input):
+                return False  # typing an answer never turns a page
+            return self.lesson_panel is not None
+        return super().check_action(action, parameters)

@@ -1,0 +1,317 @@
+"""The lesson beside the live playground: the page's text, its exercises, an answer box.
+
+The panel lives inside the playground screen.  Turning to a page sets the
+playground through the screen's public hooks (``ReplaceSetup``, ``StepTo``); the
+learner keeps playing, and a key puts the page's setup back.  Answers are graded
+by :func:`convtui.lessons.grade`; the panel only shows what it says.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Markdown, Static
+
+from ...engine.conv import choose_method, convolve, correlate
+from ...engine.setup import Setup
+from ...lessons import Exercise, Lesson, Page, Progress, grade
+from ..messages import ReplaceSetup, StepTo
+
+__all__ = ["LessonPanel"]
+
+# Where a page's ``focus`` sends the keyboard.  The editors are not focused, so the
+# lesson keys keep working; the setup column is shown instead on a narrow terminal.
+FOCUS_TARGETS = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot", "train": "#train"}
+SETUP_PANES = ("input", "kernel", "mode")
+MEASURE_LIMIT = 50_000_000  # input × kernel elements above which the direct slide is skipped
+
+
+class LessonPanel(Vertical):
+    """One lesson: page text, exercises and feedback, beside the playground."""
+
+    DEFAULT_CSS = """
+    LessonPanel {
+        dock: right;
+        width: 52;
+        border-left: vkey $accent 50%;
+        padding: 0 1;
+        background: $surface;
+    }
+    LessonPanel #lesson-title { text-style: bold; color: $accent; }
+    LessonPanel #lesson-page { color: $text-muted; }
+    LessonPanel #lesson-body { height: 1fr; scrollbar-size-vertical: 1; }
+    LessonPanel #lesson-text { margin: 0; padding: 0; }
+    LessonPanel #lesson-measure { color: $warning; }
+    LessonPanel #lesson-exercises { margin-top: 1; }
+    LessonPanel #lesson-answer { margin: 0; }
+    LessonPanel #lesson-feedback { max-height: 9; }
+    LessonPanel #lesson-feedback.-right { color: $success; }
+    LessonPanel #lesson-feedback.-wrong { color: $warning; }
+    LessonPanel #lesson-keys { color: $text-muted; }
+    LessonPanel .-empty { display: none; }
+    PlaygroundScreen.narrow LessonPanel {
+        dock: bottom;
+        width: 100%;
+        height: 60%;
+        border-left: none;
+        border-top: hkey $accent 50%;
+    }
+    """
+
+    def __init__(self, lesson: Lesson, progress: Progress, page: int = 1, **kwargs):
+        super().__init__(id="lesson-panel", **kwargs)
+        self.lesson = lesson
+        self.progress = progress
+        self.page_number = min(max(page, 1), len(lesson.pages))
+        self._wrong: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="lesson-title")
+        yield Static("", id="lesson-page")
+        with VerticalScroll(id="lesson-body"):
+            yield Markdown("", id="lesson-text")
+        yield Static("", id="lesson-measure", classes="-empty")
+        yield Static("", id="lesson-exercises")
+        yield Input(placeholder="your answer, then Enter", id="lesson-answer")
+        yield Static("", id="lesson-feedback", classes="-empty")
+        yield Static("", id="lesson-keys")
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "setup", self._playground_changed, init=False)
+        self.show_page(self.page_number)
+
+    # -- pages ---------------------------------------------------------------
+
+    @property
+    def page(self) -> Page:
+        return self.lesson.pages[self.page_number - 1]
+
+    def open(self, lesson: Lesson, page: int = 1) -> None:
+        """Show another lesson in this panel."""
+        self.lesson = lesson
+        self._wrong.clear()
+        self.show_page(min(max(page, 1), len(lesson.pages)))
+
+    def show_page(self, number: int) -> None:
+        """Turn to page ``number`` and set the playground as the page says."""
+        self.page_number = number
+        page = self.page
+        self.query_one("#lesson-title", Static).update(
+            f"Lesson {self.lesson.number} · {self.lesson.title}"
+        )
+        self.query_one("#lesson-page", Static).update(
+            f"Page {number} of {len(self.lesson.pages)} · {page.title}"
+        )
+        self.query_one("#lesson-text", Markdown).update(page.text)
+        self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
+        self._feedback("")
+        self.query_one("#lesson-answer", Input).value = ""
+        self.restore()
+        self._show_exercises()
+        self._show_keys()
+        self._measure_or_hide()
+        self.progress.see(self.lesson.number, number)
+        self._save()
+
+    def next_page(self) -> bool:
+        """Turn forward; False on the last page."""
+        if self.page_number >= len(self.lesson.pages):
+            return False
+        self.show_page(self.page_number + 1)
+        return True
+
+    def previous_page(self) -> bool:
+        if self.page_number <= 1:
+            return False
+        self.show_page(self.page_number - 1)
+        return True
+
+    def restore(self) -> None:
+        """Put the page's setup, step and focus back on the playground."""
+        page = self.page
+        self.post_message(ReplaceSetup(page.setup))
+        if page.step is not None:
+            self.post_message(StepTo(page.step % page.setup.geometry.size))
+        self.call_after_refresh(self._focus_pane, page.focus)
+
+    def _focus_pane(self, focus: str | None) -> None:
+        screen = self.screen
+        if focus in SETUP_PANES:
+            if screen.has_class("narrow"):
+                screen.view = "setup"
+            return
+        target = FOCUS_TARGETS.get(focus or "")
+        if target:
+            if screen.has_class("narrow") and focus in ("slide", "matrix", "plot"):
+                screen.view = focus
+            found = screen.query(target)
+            if found:
+                found.first().focus()
+
+    # -- exercises -----------------------------------------------------------
+
+    @property
+    def exercise(self) -> Exercise | None:
+        """The exercise the answer box is for: the page's first unsolved one."""
+        exercises = self.page.exercises
+        if not exercises:
+            return None
+        solved = self.progress.solved(self.lesson.number)
+        return next((e for e in exercises if e.id not in solved), exercises[-1])
+
+    def _show_exercises(self) -> None:
+        exercises = self.page.exercises
+        box = self.query_one("#lesson-answer", Input)
+        listing = self.query_one("#lesson-exercises", Static)
+        box.display = bool(exercises)
+        if not exercises:
+            listing.update("[dim]No exercise on this page: play with the panes, then press ].[/]")
+            return
+        solved = self.progress.solved(self.lesson.number)
+        current = self.exercise
+        lines = []
+        for n, e in enumerate(exercises, 1):
+            mark = "[green]✓[/]" if e.id in solved else ("▸" if e is current else " ")
+            lines.append(f"{mark} [b]Exercise {n}[/b]: {_escape(e.prompt)}")
+        listing.update("\n".join(lines))
+        if current is not None and current.kind == "task":
+            box.placeholder = "a kernel, or Enter to check the playground"
+        else:
+            box.placeholder = "your answer, then Enter"
+
+    def _setup_for(self, exercise: Exercise) -> Setup:
+        return self.screen.setup if exercise.on_playground else exercise.setup
+
+    @on(Input.Submitted, "#lesson-answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.answer(event.value)
+
+    def answer(self, text: str) -> None:
+        """Grade ``text`` for the current exercise and say what the engine found."""
+        exercise = self.exercise
+        if exercise is None:
+            return
+        if not text.strip() and not exercise.on_playground:
+            self._feedback("Type an answer first, then press Enter.", "wrong")
+            return
+        result = grade(exercise, text, self._setup_for(exercise))
+        if result.correct:
+            self.progress.solve(self.lesson.number, exercise.id)
+            self._save()
+            if result.setup is not None and exercise.kind in ("kernel", "task"):
+                if result.setup != self.screen.setup:
+                    self.post_message(ReplaceSetup(result.setup))
+            self.query_one("#lesson-answer", Input).value = ""
+            self._show_exercises()
+            after = "Next exercise above." if self.exercise.id not in self._solved() else ""
+            if not after:
+                after = (
+                    "Press ] for the next page."
+                    if self.page_number < len(self.lesson.pages)
+                    else "That was the last page: press ] for the next lesson."
+                )
+            self._feedback(f"✓ {result.message} {after}", "right")
+            return
+        tries = self._wrong[exercise.key] = self._wrong.get(exercise.key, 0) + 1
+        lines = [result.message]
+        if tries == 1:
+            lines.append(f"Hint: {result.hint}")
+        else:
+            lines.append("Press w to see the worked steps, or h for the hint again.")
+        if not exercise.on_playground and self.screen.setup != exercise.setup:
+            lines.append("(The question is about the page's setup: R puts it back.)")
+        self._feedback("\n".join(lines), "wrong")
+
+    def _solved(self) -> set[str]:
+        return self.progress.solved(self.lesson.number)
+
+    def show_hint(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            self._feedback("This page has no exercise.")
+            return
+        self._feedback("Hint: " + grade(exercise, "", self._setup_for(exercise)).hint)
+
+    def show_worked(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            self._feedback("This page has no exercise.")
+            return
+        worked = grade(exercise, "", self._setup_for(exercise)).worked
+        self._feedback("Worked steps:\n" + worked)
+
+    def focus_answer(self) -> None:
+        box = self.query_one("#lesson-answer", Input)
+        if box.display:
+            box.focus()
+        else:
+            self._feedback("This page has no exercise: press ] for the next page.")
+
+    # -- feedback, keys, timing ---------------------------------------------
+
+    def _feedback(self, text: str, tone: str = "") -> None:
+        widget = self.query_one("#lesson-feedback", Static)
+        widget.update(_escape(text))
+        widget.set_class(not text, "-empty")
+        widget.set_class(tone == "right", "-right")
+        widget.set_class(tone == "wrong", "-wrong")
+
+    def _show_keys(self) -> None:
+        keys = "[b][[/b]/[b]][/b] page  [b]a[/b] answer  [b]h[/b] hint  [b]w[/b] worked"
+        keys += "  [b]R[/b] reset  [b]l[/b] list"
+        self.query_one("#lesson-keys", Static).update(keys)
+
+    def _save(self) -> None:
+        problem = self.progress.save()
+        if problem:
+            self.app.notify(problem, severity="warning", timeout=6)
+
+    def _playground_changed(self, setup: Setup) -> None:
+        if self.page.measure:
+            self._measure(setup)
+
+    def _measure_or_hide(self) -> None:
+        widget = self.query_one("#lesson-measure", Static)
+        widget.set_class(not self.page.measure, "-empty")
+        if self.page.measure:
+            widget.update("Timing the direct slide against the FFT …")
+            self._measure(self.page.setup)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lesson-measure")
+    def _measure(self, setup: Setup) -> None:
+        text = _timings(setup)
+        self.app.call_from_thread(self.query_one("#lesson-measure", Static).update, text)
+
+
+def _timings(setup: Setup) -> str:
+    """Medians of a few runs of each method on ``setup``, as one line."""
+    run = convolve if setup.flip else correlate
+    options = setup.options()
+    times = {}
+    for method in ("direct", "fft"):
+        if method == "direct" and setup.input.size * setup.kernel.size > MEASURE_LIMIT:
+            continue
+        samples = []
+        for _ in range(5):
+            start = time.perf_counter()
+            run(setup.input, setup.kernel, method=method, **options)
+            samples.append(time.perf_counter() - start)
+        times[method] = statistics.median(samples)
+    picked = choose_method(setup.input, setup.kernel, flip=setup.flip, **options)
+    parts = [f"{m} {t * 1e3:.2f} ms" for m, t in times.items()]
+    line = "Measured now: " + ", ".join(parts)
+    if len(times) == 2:
+        ratio = times["direct"] / max(times["fft"], 1e-9)
+        line += (
+            f" (FFT {ratio:.1f}× faster)" if ratio >= 1 else f" (direct {1 / ratio:.1f}× faster)"
+        )
+    return f"{line}; the engine would pick {picked}."
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
