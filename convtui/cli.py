@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .engine.geometry import CONVENTIONS, MODES
@@ -118,18 +119,56 @@ def _run_app(argv: list[str]) -> int:
     return run_app(argv)
 
 
+SUBCOMMAND_HELP = """\
+subcommands (each has --help):
+  conv X W      convolve X with W: the output, --steps, --matrix, --shape, --json
+  compare X W   the conventions lab: numpy, scipy, MATLAB, PyTorch, TensorFlow side by side
+  code X W      a snippet that gives the same numbers in numpy, scipy, torch, matlab, tensorflow
+  train         learn a kernel on a generated task (--task NAME), headless
+  lessons       list the lessons and your progress
+  serve         serve the app to a web browser (needs the 'web' extra)
+"""
+
+
+def _help() -> str:
+    from .app.launch import build_parser
+
+    return build_parser().format_help() + "\n" + SUBCOMMAND_HELP
+
+
+def _error_line(prefix: str, message: str) -> str:
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        prefix = f"\x1b[31m{prefix}\x1b[0m"
+    return f"convtui: {prefix}: {message}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``convtui`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv and argv[0] in ("-h", "--help"):
+            print(_help())
+            return 0
         if argv and argv[0] in SUBCOMMANDS:
             module = importlib.import_module(SUBCOMMANDS[argv[0]])
             return module.run(argv[1:])
         return _run_app(argv)
     except UsageError as exc:
-        print(f"convtui: error: {exc}", file=sys.stderr)
+        print(_error_line("error", str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # one line instead of a traceback
+        if os.environ.get("CONVTUI_DEBUG"):
+            raise
+        reason = " ".join(str(exc).split()) or "no details"
+        print(
+            _error_line(
+                "unexpected error",
+                f"{type(exc).__name__}: {reason} (set CONVTUI_DEBUG=1 for the traceback)",
+            ),
+            file=sys.stderr,
+        )
+        return 1
