@@ -18,7 +18,7 @@ MAX_ELEMENTS = 2**20  # a 1024×1024 image
 
 _REAL = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(
-    rf"[+-]?(?:(?P<real>{_REAL})(?:(?P<isign>[+-])(?P<imag>{_REAL})?[jJ])?(?P<j>[jJ])?"
+    rf"[+-]?(?:(?P<real>{_REAL})(?:(?P<isign>[+-])(?P<imag>{_REAL})[jJ])?(?P<j>[jJ])?"
     r"|(?P<word>nan|inf|infinity))",
     re.IGNORECASE,
 )
