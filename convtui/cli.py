@@ -99,7 +99,7 @@ def setup_from_args(args, input_text: str, kernel_text: str, input_flag: str, ke
     x = parse_text_array(input_text, input_flag)
     w = parse_text_array(kernel_text, kernel_flag)
     try:
-        return Setup(
+        setup = Setup(
             x,
             w,
             mode=args.mode,
@@ -109,8 +109,10 @@ def setup_from_args(args, input_text: str, kernel_text: str, input_flag: str, ke
             padding=args.padding,
             convention=args.convention,
         )
+        setup.check_size()  # refuse what would exhaust memory before anything starts
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    return setup
 
 
 def _run_app(argv: list[str]) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import get_memory_limit
+from .backend import check_memory, get_memory_limit
 from .conv import convolve, correlate
 from .geometry import Geometry, plan
 from .matrix import toeplitz_taps, weights_at
@@ -82,6 +82,11 @@ class Setup:
             "geometry",
             plan(self.input.shape, self.kernel.shape, **self.options(), flip=self.flip),
         )
+
+    def check_size(self) -> None:
+        """Raise MemoryLimitError if computing this setup would pass the memory limit."""
+        g = self.geometry
+        check_memory(math.prod(g.padded_shape) * 16 + g.size * 16, "the padded input and output")
 
     def options(self) -> dict:
         """Keyword arguments for ``convolve``/``correlate`` and the geometry functions."""

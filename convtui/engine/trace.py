@@ -83,8 +83,9 @@ class Steps(Sequence):
         positions = self.geometry.tap_positions([i])[0]
         xp = get_array_module(self._x)
         inputs = xp.where(positions >= 0, self._x[np.maximum(positions, 0)], 0).astype(self._work)
-        products = inputs * self._oriented
-        value = products.sum().astype(self._result)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf·0 is NaN, as in convolve
+            products = inputs * self._oriented
+            value = products.sum().astype(self._result)
         if self._result.kind in "iu":
             inputs = inputs.astype(np.int64)
         index = tuple(int(v) for v in np.unravel_index(i, self.geometry.output_shape))
