@@ -24,7 +24,12 @@ import numpy as np
 from .engine.conv import convolve, correlate
 from .engine.geometry import MODES, plan
 
-__all__ = ["LabRow", "compare", "format_padding"]
+__all__ = ["AXES_NOTE", "LabRow", "compare", "format_padding"]
+
+AXES_NOTE = (
+    "PyTorch wants x and w as x[None, None] and w[None, None]; "
+    "TensorFlow as x[None, ..., None] and w[..., None, None]"
+)
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,7 @@ def _torch(x, w, mode):
     d = x.ndim
     library = f"PyTorch conv{d}d"
     g = plan(x.shape, w.shape, mode, flip=False, convention="torch")
-    index = "[None, None]"
-    call = f"F.conv{d}d(x{index}, w{index}, {_torch_padding(g, mode)})"
+    call = f"F.conv{d}d(x, w, {_torch_padding(g, mode)})"
     if any(n < k for n, k in zip(g.padded_shape, g.effective_kernel)):
         return _missing(library, call, False, "raises: the kernel is larger than the padded input")
     return _row(library, call, x, w, mode, False, "torch")
@@ -171,13 +175,11 @@ def _tensorflow(x, w, mode):
     d = x.ndim
     library = f"TensorFlow conv{d}d"
     padding = {"same": "'SAME'", "valid": "'VALID'"}.get(mode)
-    x_index = "[None, ..., None]"
-    w_index = "[..., None, None]"
     if padding is None:
         pads = ", ".join(f"[{k - 1}, {k - 1}]" for k in w.shape)
-        call = f"tf.nn.conv{d}d(tf.pad(x, [{pads}]){x_index}, w{w_index}, 1, 'VALID')"
+        call = f"tf.nn.conv{d}d(tf.pad(x, [{pads}]), w, 1, 'VALID')"
     else:
-        call = f"tf.nn.conv{d}d(x{x_index}, w{w_index}, 1, {padding})"
+        call = f"tf.nn.conv{d}d(x, w, 1, {padding})"
     g = plan(x.shape, w.shape, mode, flip=False, convention="tensorflow")
     if any(n < k for n, k in zip(g.padded_shape, g.effective_kernel)):
         return _missing(library, call, False, "raises: the output size would be negative")
@@ -198,7 +200,8 @@ def compare(x, w, mode: str = "same") -> list[LabRow]:
     scipy.signal.correlate2d, MATLAB conv/conv2/convn, PyTorch conv1d/2d/3d with
     ``padding=mode`` and TensorFlow conv1d/2d/3d with ``'SAME'``/``'VALID'``.
     Libraries without the function for this many dimensions, or that refuse the
-    case, have ``output=None`` and a note.
+    case, have ``output=None`` and a note.  PyTorch's and TensorFlow's calls leave
+    out the batch and channel axes their arrays need (see :data:`AXES_NOTE`).
 
     Examples
     --------

@@ -42,7 +42,7 @@ def _output_cell(row) -> str:
 
 def table(rows) -> str:
     """The lab as aligned text; rows that differ from the first are marked ``*``."""
-    from ..lab import format_padding
+    from ..lab import AXES_NOTE, format_padding
 
     header = ("", "library", "call", "padding", "flips", "output")
     cells = [
@@ -68,7 +68,7 @@ def table(rows) -> str:
     reference = next((row.library for row in rows if row.output is not None), "the first row")
     lines.append(f"* differs from {reference}")
     notes = [f"{row.library}: {row.note}" for row in rows if row.note and row.output is not None]
-    return "\n".join(lines + notes)
+    return "\n".join(lines + notes + [f"({AXES_NOTE})"])
 
 
 def run(argv: list[str]) -> int:
