@@ -38,7 +38,9 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def positive_int(name: str):
+def whole_number(name: str, minimum: int):
+    """An argparse type: an int >= minimum, with a message naming the flag."""
+
     def convert(text: str) -> int:
         try:
             value = int(text)
@@ -46,23 +48,9 @@ def positive_int(name: str):
             raise argparse.ArgumentTypeError(
                 f"{name} must be a whole number, got {text!r}"
             ) from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be at least 1, got {value}")
-        return value
-
-    return convert
-
-
-def non_negative_int(name: str):
-    def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, got {text!r}"
-            ) from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"{name} must not be negative, got {value}")
+        if value < minimum:
+            wanted = "must not be negative" if minimum == 0 else f"must be at least {minimum}"
+            raise argparse.ArgumentTypeError(f"{name} {wanted}, got {value}")
         return value
 
     return convert
@@ -76,9 +64,9 @@ def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="cross-correlation (no flip) instead of convolution",
     )
-    parser.add_argument("--stride", type=positive_int("--stride"), default=1, metavar="N")
-    parser.add_argument("--dilation", type=positive_int("--dilation"), default=1, metavar="N")
-    parser.add_argument("--padding", type=non_negative_int("--padding"), default=0, metavar="N")
+    parser.add_argument("--stride", type=whole_number("--stride", 1), default=1, metavar="N")
+    parser.add_argument("--dilation", type=whole_number("--dilation", 1), default=1, metavar="N")
+    parser.add_argument("--padding", type=whole_number("--padding", 0), default=0, metavar="N")
     parser.add_argument("--convention", choices=tuple(CONVENTIONS), default="numpy")
 
 
