@@ -140,7 +140,12 @@ def _columns(padded: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
     )
     taps = math.prod(g.kernel_shape)
     check_memory(n * c * taps * g.size * padded.itemsize, "the im2col columns")
-    return windows.reshape(n, groups, c // groups * taps, g.size)
+    return np.ascontiguousarray(windows.reshape(n, groups, c // groups * taps, g.size))
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b``, as an outer product when the summed axis has length 1 (matmul is slow there)."""
+    return a * b if a.shape[-1] == 1 else np.matmul(a, b)
 
 
 # ---------------------------------------------------------------- forward and backward
@@ -183,7 +188,7 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
     n, c_out = x.shape[0], weight.shape[0]
     columns = _columns(_pad_batch(x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
-    out = np.matmul(kernels, columns).reshape((n, c_out) + g.output_shape)
+    out = _matmul(kernels, columns).reshape((n, c_out) + g.output_shape)
     if bias is not None:
         bias = _real_array(bias, "bias")
         if bias.shape != (c_out,):
@@ -235,7 +240,7 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
     grad_bias = grads.sum(axis=(0, 3)).reshape(c_out)
 
     # column gradients, scattered back to the input positions each tap touched
-    grad_columns = np.matmul(kernels.transpose(0, 2, 1), grads)
+    grad_columns = _matmul(kernels.transpose(0, 2, 1), grads)
     grad_columns = grad_columns.reshape((n, c_in) + g.kernel_shape + g.output_shape)
     grad_padded = np.zeros((n, c_in) + g.padded_shape, dtype=dtype)
     for tap in np.ndindex(*g.kernel_shape):
