@@ -25,7 +25,9 @@ __all__ = ["LESSON_BINDINGS", "LessonActions", "LessonListScreen"]
 LESSON_BINDINGS = [
     Binding("l", "lessons", "Lessons", tooltip="Open the list of lessons"),
     Binding("right_square_bracket", "lesson('next')", "Next page", key_display="]"),
-    Binding("left_square_bracket", "lesson('previous')", "Previous page", key_display="["),
+    Binding(
+        "left_square_bracket", "lesson('previous')", "Previous page", key_display="[", show=False
+    ),
     Binding("a", "lesson('answer')", "Answer", tooltip="Type the answer to the exercise"),
     Binding("h", "lesson('hint')", "Hint", show=False),
     Binding("w", "lesson('worked')", "Worked steps", show=False),
@@ -155,7 +157,10 @@ class LessonActions:
             page = 1 if last >= len(lesson.pages) else last  # a finished lesson starts over
         panel = self.lesson_panel
         if panel is None:
-            self.playground.mount(LessonPanel(lesson, self.lesson_progress, page))
+            # Beside the panes, inside the board, so the footer keeps the full width.
+            self.playground.query_one("#board").mount(
+                LessonPanel(lesson, self.lesson_progress, page)
+            )
         else:
             panel.display = True
             panel.open(lesson, page)

@@ -27,16 +27,20 @@ __all__ = ["LessonPanel"]
 # lesson keys keep working; the setup column is shown instead on a narrow terminal.
 FOCUS_TARGETS = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot", "train": "#train"}
 SETUP_PANES = ("input", "kernel", "mode")
+KEYS_LINE = (
+    "[ ] page   a answer   h hint   w worked steps\nR reset playground   L hide lesson   l list"
+)
 MEASURE_LIMIT = 50_000_000  # input × kernel elements above which the direct slide is skipped
 
 
 class LessonPanel(Vertical):
     """One lesson: page text, exercises and feedback, beside the playground."""
 
+    SCOPED_CSS = False  # one rule reads the playground's narrow class
     DEFAULT_CSS = """
     LessonPanel {
-        dock: right;
-        width: 52;
+        width: 50;
+        height: 1fr;
         border-left: vkey $accent 50%;
         padding: 0 1;
         background: $surface;
@@ -53,13 +57,7 @@ class LessonPanel(Vertical):
     LessonPanel #lesson-feedback.-wrong { color: $warning; }
     LessonPanel #lesson-keys { color: $text-muted; }
     LessonPanel .-empty { display: none; }
-    PlaygroundScreen.narrow LessonPanel {
-        dock: bottom;
-        width: 100%;
-        height: 60%;
-        border-left: none;
-        border-top: hkey $accent 50%;
-    }
+    PlaygroundScreen.narrow LessonPanel { width: 1fr; border-left: none; }
     """
 
     def __init__(self, lesson: Lesson, progress: Progress, page: int = 1, **kwargs):
@@ -78,7 +76,7 @@ class LessonPanel(Vertical):
         yield Static("", id="lesson-exercises")
         yield Input(placeholder="your answer, then Enter", id="lesson-answer")
         yield Static("", id="lesson-feedback", classes="-empty")
-        yield Static("", id="lesson-keys")
+        yield Static(KEYS_LINE, id="lesson-keys", markup=False)
 
     def on_mount(self) -> None:
         self.watch(self.screen, "setup", self._playground_changed, init=False)
@@ -112,7 +110,6 @@ class LessonPanel(Vertical):
         self.query_one("#lesson-answer", Input).value = ""
         self.restore()
         self._show_exercises()
-        self._show_keys()
         self._measure_or_hide()
         self.progress.see(self.lesson.number, number)
         self._save()
@@ -208,15 +205,21 @@ class LessonPanel(Vertical):
                     self.post_message(ReplaceSetup(result.setup))
             self.query_one("#lesson-answer", Input).value = ""
             self._show_exercises()
-            after = "Next exercise above." if self.exercise.id not in self._solved() else ""
-            if not after:
+            if self.exercise.id not in self._solved():
+                after = "Now the next exercise."
+            else:
+                # Leave the answer box, so that ] turns the page instead of typing "]".
+                focus = self.page.focus if self.page.focus in FOCUS_TARGETS else "slide"
+                self._focus_pane(focus)
+                last = self.page_number == len(self.lesson.pages)
                 after = (
-                    "Press ] for the next page."
-                    if self.page_number < len(self.lesson.pages)
-                    else "That was the last page: press ] for the next lesson."
+                    "That was the last page: ] opens the next lesson."
+                    if last
+                    else "Press ] for the next page."
                 )
             self._feedback(f"✓ {result.message} {after}", "right")
             return
+        self.query_one("#lesson-answer", Input).select_all()
         tries = self._wrong[exercise.key] = self._wrong.get(exercise.key, 0) + 1
         lines = [result.message]
         if tries == 1:
@@ -260,11 +263,6 @@ class LessonPanel(Vertical):
         widget.set_class(not text, "-empty")
         widget.set_class(tone == "right", "-right")
         widget.set_class(tone == "wrong", "-wrong")
-
-    def _show_keys(self) -> None:
-        keys = "[b][[/b]/[b]][/b] page  [b]a[/b] answer  [b]h[/b] hint  [b]w[/b] worked"
-        keys += "  [b]R[/b] reset  [b]l[/b] list"
-        self.query_one("#lesson-keys", Static).update(keys)
 
     def _save(self) -> None:
         problem = self.progress.save()

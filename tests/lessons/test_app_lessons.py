@@ -1,0 +1,158 @@
+"""The lessons in the app, driven by the keyboard under Pilot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convtui.app import make_app
+from convtui.app.launch import app_options
+from convtui.app.screens.lessons import LessonListScreen
+from convtui.cli import UsageError, main
+from convtui.lessons import Progress, expected_answer, load_course
+
+SIZE = (140, 42)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONVTUI_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def answer_text(exercise) -> str:
+    """What a learner who knows the answer types (computed, not stored)."""
+    answer = expected_answer(exercise)
+    if exercise.kind == "length":
+        return "x".join(str(v) for v in answer)
+    if exercise.kind in ("kernel", "task"):
+        return ", ".join(f"{v:g}" for v in np.ravel(answer))
+    return f"{float(np.real(answer)):g}"
+
+
+def feedback(app) -> str:
+    return str(app.lesson_panel.query_one("#lesson-feedback").render())
+
+
+async def type_answer(pilot, text: str) -> None:
+    await pilot.press("a")
+    await pilot.pause()
+    await pilot.press("ctrl+u", *text, "enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("number", [1, 4])
+async def test_walk_a_whole_lesson_by_keyboard(number, data_dir):
+    lesson = load_course()[number - 1]
+    app = make_app(lesson=number)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.lesson_panel
+        for page in lesson.pages:
+            assert panel.page_number == page.number
+            assert app.playground.setup == page.setup  # the page set the playground
+            for exercise in page.exercises:
+                if exercise is page.exercises[0]:  # one wrong try first: the hint appears
+                    await type_answer(pilot, "999")
+                    assert "Hint:" in feedback(app)
+                await type_answer(pilot, answer_text(exercise))
+                assert feedback(app).startswith("✓"), feedback(app)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+        assert app.lesson_panel.lesson.number == number + 1  # ] on the last page: next lesson
+    saved = Progress.load(data_dir / "progress.json")
+    assert saved.is_done(lesson) and saved.warning is None
+
+
+async def test_the_task_is_graded_on_the_live_playground():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.open_lesson(4, 5)
+        await pilot.pause()
+        assert app.lesson_panel.exercise.kind == "task"
+        await type_answer(pilot, "")  # kernel 0, 1, 0 copies: not yet shifted
+        assert "✓" not in feedback(app) and "0, 1, 2, 3" in feedback(app)
+        await pilot.press("escape", "k")  # edit the playground's kernel
+        await pilot.press("ctrl+u", *"0, 0, 1", "escape")
+        await pilot.pause()
+        assert app.playground.setup.kernel.tolist() == [0, 0, 1]
+        await type_answer(pilot, "")
+        assert feedback(app).startswith("✓ Right: the output is the input shifted right")
+
+
+async def test_restore_hint_and_worked_steps():
+    app = make_app(lesson=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        page = app.lesson_panel.page
+        await pilot.press("m", "f")  # change the mode and the flip
+        assert app.playground.setup != page.setup
+        await type_answer(pilot, "5")  # wrong, and the playground is not the page's
+        assert "R puts it back" in feedback(app)
+        await pilot.press("escape", "R")
+        await pilot.pause()
+        assert app.playground.setup == page.setup
+        await pilot.press("w")
+        assert "= floor((10 + 2 + 2 - 1·(3-1) - 1) / 1) + 1 = 12" in feedback(app)
+        await pilot.press("h")
+        assert feedback(app).startswith("Hint:")
+        await pilot.press("left_square_bracket")  # on page 1 already: stays
+        assert app.lesson_panel.page_number == 1
+
+
+async def test_the_lesson_list_shows_progress_and_opens_a_lesson(data_dir):
+    progress = Progress.load(data_dir / "progress.json")
+    lesson = load_course()[1]
+    for page in lesson.pages:
+        progress.see(2, page.number)
+    for exercise in lesson.exercises:
+        progress.solve(2, exercise.id)
+    progress.save()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.lesson_panel is None
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonListScreen)
+        options = screen.query_one("#lesson-list")
+        assert "✓" in str(options.get_option_at_index(1).prompt)
+        assert "✓" not in str(options.get_option_at_index(0).prompt)
+        assert options.highlighted == 0  # the first lesson not yet done
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.lesson_panel.lesson.number == 3
+        assert app.playground.setup.compute().output.tolist() == [5, 16, 34, 52, 45, 28]
+
+
+async def test_a_corrupt_progress_file_is_reported_not_fatal(data_dir):
+    (data_dir / "progress.json").write_text("{oops")
+    app = make_app(lesson=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.2)
+        messages = [n.message for n in app._notifications]
+        assert any("unreadable" in m for m in messages), messages
+        assert app.lesson_panel.lesson.number == 1
+    assert any(p.name.startswith("progress.json.corrupt-") for p in data_dir.iterdir())
+
+
+async def test_narrow_terminal_and_hiding_the_lesson():
+    app = make_app(lesson=8)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.lesson_panel
+        assert panel.region.width >= 38  # shares the width with the playground's view
+        await pilot.press("L")
+        assert not panel.display
+        await pilot.press("right_square_bracket")  # turning a page shows it again
+        assert panel.display and panel.page_number == 2
+
+
+def test_lesson_flag():
+    assert app_options(["--lesson", "3"])["lesson"] == 3
+    with pytest.raises(UsageError, match="--lesson must be one of 1..12"):
+        app_options(["--lesson", "13"])
+    assert main(["--lesson", "x"]) == 2
