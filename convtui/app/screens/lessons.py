@@ -33,6 +33,8 @@ LESSON_BINDINGS = [
     Binding("w", "lesson('worked')", "Worked steps", show=False),
     Binding("R", "lesson('restore')", "Restore the page's setup", show=False),
     Binding("L", "lesson('toggle')", "Hide or show the lesson", show=False),
+    Binding("pagedown", "lesson('scroll_down')", "Scroll the lesson text down", show=False),
+    Binding("pageup", "lesson('scroll_up')", "Scroll the lesson text up", show=False),
 ]
 
 
@@ -207,6 +209,8 @@ class LessonActions:
             panel.show_hint()
         elif what == "worked":
             panel.show_worked()
+        elif what in ("scroll_down", "scroll_up"):
+            panel.scroll_text(1 if what == "scroll_down" else -1)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "lesson":

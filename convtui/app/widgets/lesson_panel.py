@@ -27,9 +27,7 @@ __all__ = ["LessonPanel"]
 # lesson keys keep working; the setup column is shown instead on a narrow terminal.
 FOCUS_TARGETS = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot", "train": "#train"}
 SETUP_PANES = ("input", "kernel", "mode")
-KEYS_LINE = (
-    "[ ] page   a answer   h hint   w worked steps\nR reset playground   L hide lesson   l list"
-)
+KEYS_LINE = "[ ] page  a answer  h hint  w steps\nR reset  L hide  l lessons  PgUp/PgDn scroll"
 MEASURE_LIMIT = 50_000_000  # input × kernel elements above which the direct slide is skipped
 
 
@@ -39,7 +37,9 @@ class LessonPanel(Vertical):
     SCOPED_CSS = False  # one rule reads the playground's narrow class
     DEFAULT_CSS = """
     LessonPanel {
-        width: 50;
+        width: 30%;
+        min-width: 36;
+        max-width: 60;
         height: 1fr;
         border-left: vkey $accent 50%;
         padding: 0 1;
@@ -247,6 +247,14 @@ class LessonPanel(Vertical):
             return
         worked = grade(exercise, "", self._setup_for(exercise)).worked
         self._feedback("Worked steps:\n" + worked)
+
+    def scroll_text(self, pages: int) -> None:
+        """Scroll the page's text (for short terminals)."""
+        body = self.query_one("#lesson-body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def focus_answer(self) -> None:
         box = self.query_one("#lesson-answer", Input)
