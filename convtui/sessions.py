@@ -30,6 +30,7 @@ __all__ = [
     "VERSION",
     "Session",
     "SessionError",
+    "app_session_options",
     "autosave_path",
     "data_dir",
     "load_session",
@@ -182,3 +183,27 @@ def load_session(path) -> Session:
     except (ValueError, TypeError, OverflowError) as exc:
         raise SessionError(f"{path} holds an invalid setup: {exc}") from None
     return Session(setup, progress)
+
+
+def app_session_options(open_path=None, fresh: bool = False) -> dict:
+    """Options for the app from ``--open FILE`` and ``--fresh`` (no textual needed).
+
+    The app autosaves on quit; it offers the autosaved session at start unless
+    ``fresh`` or a file is opened.  A bad ``open_path`` raises :class:`SessionError`
+    before the app starts.
+
+    >>> import os, tempfile
+    >>> os.environ["CONVTUI_DATA_DIR"] = tempfile.mkdtemp()
+    >>> app_session_options()
+    {'autosave': True}
+    >>> del os.environ["CONVTUI_DATA_DIR"]
+    """
+    options: dict = {"autosave": True}
+    if open_path is not None:
+        session = load_session(open_path)
+        options.update(
+            setup=session.setup, session_path=Path(open_path), session_progress=session.progress
+        )
+    elif not fresh and autosave_path().is_file():
+        options["restore"] = autosave_path()
+    return options

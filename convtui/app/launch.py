@@ -7,6 +7,7 @@ app starts.  New flags go in :func:`build_parser` and :func:`app_options`.
 from __future__ import annotations
 
 from ..cli import ArgumentParser, UsageError, add_setup_arguments, setup_from_args
+from ..sessions import SessionError, app_session_options
 
 __all__ = ["app_options", "build_parser", "run"]
 
@@ -26,6 +27,10 @@ def build_parser() -> ArgumentParser:
     parser.add_argument(
         "--lesson", type=int, metavar="N", help="open lesson N (see: convtui lessons)"
     )
+    parser.add_argument("--open", metavar="FILE", help="open a session saved with ctrl+s")
+    parser.add_argument(
+        "--fresh", action="store_true", help="start without offering the last session back"
+    )
     return parser
 
 
@@ -40,6 +45,10 @@ def app_options(argv: list[str]) -> dict:
     options = {"setup": setup_from_args(args, args.input, args.kernel, "--input", "--kernel")}
     if args.lesson is not None:
         options["lesson"] = _lesson_number(args.lesson)
+    try:
+        options.update(app_session_options(args.open, args.fresh))
+    except SessionError as exc:
+        raise UsageError(f"--open: {exc}") from None
     return options
 
 

@@ -1,0 +1,78 @@
+"""Two small dialogs for saved sessions: where to save (ctrl+s), and whether to restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+__all__ = ["RestoreScreen", "SaveSessionScreen"]
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 72; max-width: 100%; height: auto;
+    border: round $accent; background: $surface; padding: 0 1;
+}}
+{name} .error {{ color: $error; }}
+"""
+
+
+class SaveSessionScreen(ModalScreen[Path | None]):
+    """Ask for the file to save the session to; returns the path, or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="SaveSessionScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, path: Path, error: str = ""):
+        super().__init__()
+        self.path = path
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Save the playground[/b] (and lesson progress) as JSON")
+            yield Input(str(self.path), id="save-path", select_on_focus=False)
+            yield Static(self.error, classes="error", id="save-error")
+            yield Static("[dim]Enter save · Esc cancel · open it later: convtui --open FILE[/dim]")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#save-error", Static).update("Type a file name.")
+            return
+        self.dismiss(Path(text).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RestoreScreen(ModalScreen[bool]):
+    """Offer the session saved when the app last quit; returns True to restore it."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RestoreScreen")
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Restore"),
+        Binding("n,escape", "answer(False)", "Start fresh"),
+    ]
+
+    def __init__(self, description: str):
+        super().__init__()
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Welcome back[/b]")
+            yield Static(f"Restore the playground you left? {self.description}")
+            yield Static(
+                "[dim]y restore · n start fresh (convtui --fresh skips this question)[/dim]"
+            )
+
+    def action_answer(self, restore: bool) -> None:
+        self.dismiss(restore)

@@ -1,0 +1,175 @@
+"""Mixed into the App: saved sessions (ctrl+s, --open, autosave, restore) and the lab.
+
+Options it reads from ``app.options`` (``convtui.sessions.app_session_options``
+makes them from ``--open`` and ``--fresh``):
+
+- ``session_path``: the file ``--open`` read; ctrl+s offers it again;
+- ``session_progress``: lesson progress from that file, merged into the learner's;
+- ``autosave``: save to the data directory when the app quits;
+- ``restore``: an autosaved file to offer at start.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.binding import Binding
+
+from ..sessions import Session, SessionError, autosave_path, load_session, save_session
+from .screens.lab import LabScreen
+from .screens.session_dialogs import RestoreScreen, SaveSessionScreen
+
+__all__ = ["SESSION_BINDINGS", "SessionActions"]
+
+DEFAULT_NAME = "convtui-session.json"
+
+SESSION_BINDINGS = [
+    Binding(
+        "ctrl+s",
+        "save_session",
+        "Save",
+        tooltip="Save the playground and lesson progress to a JSON file",
+    ),
+    Binding(
+        "x",
+        "lab('lab')",
+        "Conventions lab",
+        tooltip="This setup in numpy, scipy, MATLAB, PyTorch and TensorFlow",
+        show=False,
+    ),
+    Binding("e", "lab('numpy')", "Export code", tooltip="This setup as code to copy", show=False),
+]
+
+
+class SessionActions:
+    """Save and restore the playground; open the conventions lab and code export."""
+
+    session_path: Path | None = None
+    """The file the last ctrl+s wrote (or ``--open`` read)."""
+
+    def on_mount(self) -> None:
+        self.session_path = self.options.get("session_path")
+        progress = self.options.get("session_progress")
+        if progress:
+            self.call_after_refresh(self._merge_progress, progress)
+        restore = self.options.get("restore")
+        if restore is not None:
+            self.call_after_refresh(self._offer_restore, Path(restore))
+
+    # -- saving ---------------------------------------------------------------
+
+    def _progress_snapshot(self) -> dict:
+        progress = getattr(self, "lesson_progress", None)
+        return {} if progress is None else {"lessons": progress.lessons}
+
+    def save_to(self, path) -> str | None:
+        """Save the session to ``path``; an error message, or None when saved."""
+        try:
+            save_session(path, self.playground.setup, self._progress_snapshot())
+        except SessionError as exc:
+            return str(exc)
+        self.session_path = Path(path)
+        return None
+
+    def action_save_session(self) -> None:
+        if isinstance(self.screen, SaveSessionScreen):
+            return
+        default = self.session_path or Path.cwd() / DEFAULT_NAME
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            error = self.save_to(path)
+            if error:
+                self.notify(error, title="Not saved", severity="error", timeout=10)
+            else:
+                self.notify(f"Saved to {path}", title="Session saved")
+
+        self.push_screen(SaveSessionScreen(default), chosen)
+
+    def exit(self, *args, **kwargs) -> None:
+        """Autosave (when asked to) before the app closes."""
+        if self.options.get("autosave") and not getattr(self, "_autosaved", False):
+            self._autosaved = True
+            error = self._autosave()
+            if error and "message" not in kwargs and len(args) < 3:
+                kwargs["message"] = f"convtui: {error}"
+        super().exit(*args, **kwargs)
+
+    def _autosave(self) -> str | None:
+        try:
+            setup = self.playground.setup
+        except LookupError:  # quit before the playground started: nothing to keep
+            return None
+        try:
+            save_session(autosave_path(), setup, self._progress_snapshot())
+        except SessionError as exc:
+            return str(exc)
+        return None
+
+    # -- restoring ------------------------------------------------------------
+
+    def apply_session(self, session: Session) -> None:
+        """Show a loaded session: its setup on the playground, its progress merged."""
+        self.playground.set_setup(session.setup)
+        self._merge_progress(session.progress)
+
+    def _merge_progress(self, data: dict) -> None:
+        """Add the file's seen pages and solved exercises to the learner's (never remove)."""
+        lessons = data.get("lessons") if isinstance(data, dict) else None
+        if not isinstance(lessons, dict) or not lessons:
+            return
+        ensure = getattr(self, "_ensure_lessons", None)
+        if ensure is not None:
+            ensure()
+        progress = getattr(self, "lesson_progress", None)
+        if progress is None:
+            return
+        for number, entry in lessons.items():
+            if not (str(number).isdigit() and isinstance(entry, dict)):
+                continue
+            lesson = int(number)
+            for page in entry.get("seen", []):
+                if isinstance(page, int):
+                    progress.see(lesson, page)
+            for exercise in entry.get("solved", []):
+                if isinstance(exercise, str):
+                    progress.solve(lesson, exercise)
+            if isinstance(entry.get("page"), int):
+                progress.see(lesson, entry["page"])  # reopen where the file left off
+        error = progress.save()
+        if error:
+            self.notify(error, severity="warning", timeout=10)
+
+    def _offer_restore(self, path: Path) -> None:
+        try:
+            session = load_session(path)
+        except SessionError as exc:
+            self.notify(
+                f"The autosaved session was not restored: {exc}", severity="warning", timeout=10
+            )
+            return
+        if session.setup == self.playground.setup:
+            return  # nothing to offer: it is what the app shows already
+        saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        setup = session.setup
+        description = (
+            f"(saved {saved}: input of shape {setup.input.shape}, "
+            f"kernel {setup.kernel.tolist() if setup.kernel.size <= 9 else setup.kernel.shape}, "
+            f"mode '{setup.mode}')"
+        )
+
+        def answer(restore: bool | None) -> None:
+            if restore:
+                self.apply_session(session)
+
+        self.push_screen(RestoreScreen(description), answer)
+
+    # -- the lab --------------------------------------------------------------
+
+    def action_lab(self, tab: str) -> None:
+        if isinstance(self.screen, LabScreen):
+            self.screen.action_show(tab)
+            return
+        self.push_screen(LabScreen(self.playground.setup, tab))
