@@ -1,11 +1,30 @@
 """Read lesson files, check every page and exercise against the engine, or say where not.
 
-A lesson is one Markdown file in this folder named ``NN-slug.md``: a header between
-``---`` lines (``title:``, ``summary:``), then pages, each starting with ``## Title``.
-A page may hold a fenced ``setup`` block (how the playground should look) and any
-number of fenced ``exercise`` blocks, each made of ``key: value`` lines; the rest is
-the page's text.  A page's setup starts from the previous page's, so a page only
-names what changes.  Adding a lesson is adding a file.
+A lesson is one Markdown file in this folder named ``NN-slug.md`` (``NN`` is its
+number).  Adding a lesson is adding a file; nothing else changes.
+
+- A header between ``---`` lines: ``title:`` (required) and ``summary:``.
+- Pages, each starting with ``## Title``; the page's text is Markdown.
+- At most one fenced ``setup`` block per page, of ``key: value`` lines.  A page's
+  setup starts from the previous page's (the first from x = 1, 2, 3, 4 and
+  w = 5, 6, 7), so a page names only what changes.  Keys: ``input``, ``kernel``
+  (array text like ``1 2; 3 4``, or ``sine(64)``, ``step(12)``, ``box(5)``,
+  ``ramp(8)``, ``noise(64)``, ``image(10)``), ``mode``, ``flip`` (true/false),
+  ``stride``, ``dilation``, ``padding``, ``convention``; the view: ``focus`` (a
+  pane), ``step`` (the step to show), ``measure`` (time the methods live),
+  ``train`` (a training preset); and any number of ``check:`` lines, which make
+  the numbers quoted in the text the engine's: ``check: [field = value | …]
+  what = expected`` with ``what`` one of ``output``, ``length`` (``6`` or
+  ``8x8``), ``matrix``, ``nonzero``, ``sum``, ``equation``, ``y[i]``.
+- Any number of fenced ``exercise`` blocks: ``kind``, ``prompt``, optional
+  ``hint`` and ``id``, setup keys that change the page's setup for this question
+  only, and the kind's own keys: ``value`` (``index``; ``tolerance``, ``bias``,
+  ``activation``), ``length``, ``kernel`` (``target``; ``size``), ``task``
+  (``goal``: ``shift N``, ``scale C``, ``copy``; judged on the live playground) and
+  ``gradient`` (``weight``; ``grad_output``, ``tolerance``).  No answer is written
+  down: the grader computes it, and a question without one fails to load.
+
+Every problem raises :class:`LessonError` naming the file and the line.
 
 >>> course = load_course()
 >>> course[0].number, course[0].pages[0].setup.compute().output.tolist()[:3]
