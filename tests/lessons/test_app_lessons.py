@@ -156,3 +156,24 @@ def test_lesson_flag():
     with pytest.raises(UsageError, match="--lesson must be one of 1..12"):
         app_options(["--lesson", "13"])
     assert main(["--lesson", "x"]) == 2
+
+
+async def test_T_opens_the_training_pane_on_the_page_task():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson(9, 4)
+        await pilot.pause()
+        assert "“shift”" in str(app.lesson_panel.query_one("#lesson-train").render())
+        await pilot.press("T")
+        await pilot.pause(0.2)
+        if app.current_mode == "training":
+            # the task's hidden kernel: the target is the input delayed by one sample
+            assert app.screen.run.problem.hidden.tolist() == [1.0, 0.0, 0.0]
+            await pilot.press("a")  # lesson keys are off outside the playground
+            assert app.lesson_panel.query_one("#lesson-answer") is not app.focused
+            await pilot.press("t")
+            await pilot.pause()
+        else:  # an app without the training pane says so
+            assert any("not available" in n.message for n in app._notifications)
+        assert app.current_mode == "playground" and app.lesson_panel.page_number == 4

@@ -33,6 +33,7 @@ LESSON_BINDINGS = [
     Binding("w", "lesson('worked')", "Worked steps", show=False),
     Binding("R", "lesson('restore')", "Restore the page's setup", show=False),
     Binding("L", "lesson('toggle')", "Hide or show the lesson", show=False),
+    Binding("T", "lesson('train')", "Train this page's task", show=False),
     Binding("pagedown", "lesson('scroll_down')", "Scroll the lesson text down", show=False),
     Binding("pageup", "lesson('scroll_up')", "Scroll the lesson text up", show=False),
 ]
@@ -209,12 +210,33 @@ class LessonActions:
             panel.show_hint()
         elif what == "worked":
             panel.show_worked()
+        elif what == "train":
+            self._train_page_task(panel.page.train)
         elif what in ("scroll_down", "scroll_up"):
             panel.scroll_text(1 if what == "scroll_down" else -1)
+
+    def _train_page_task(self, task: str | None) -> None:
+        """Open the training pane on the page's task (``train:`` in the lesson file)."""
+        if task is None:
+            self.notify("This page has no training task; t opens the training pane.")
+            return
+        try:
+            self.switch_mode("training")
+        except Exception:  # an app built without the training pane
+            self.notify("The training pane is not available here.", severity="warning")
+            return
+
+        def choose() -> None:
+            choose_task = getattr(self.screen, "choose_task", None)
+            if choose_task is not None:
+                choose_task(task)
+
+        self.call_after_refresh(choose)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "lesson":
             if isinstance(self.focused, Input):
                 return False  # typing an answer never turns a page
-            return self.lesson_panel is not None
+            panel = self.lesson_panel
+            return panel is not None and panel.screen is self.screen  # the playground is up
         return super().check_action(action, parameters)

@@ -50,6 +50,7 @@ class LessonPanel(Vertical):
     LessonPanel #lesson-body { height: 1fr; scrollbar-size-vertical: 1; }
     LessonPanel #lesson-text { margin: 0; padding: 0; }
     LessonPanel #lesson-measure { color: $warning; }
+    LessonPanel #lesson-train { color: $warning; text-style: bold; }
     LessonPanel #lesson-exercises { margin-top: 1; }
     LessonPanel #lesson-answer { margin: 0; }
     LessonPanel #lesson-feedback { max-height: 9; }
@@ -73,6 +74,7 @@ class LessonPanel(Vertical):
         with VerticalScroll(id="lesson-body"):
             yield Markdown("", id="lesson-text")
         yield Static("", id="lesson-measure", classes="-empty")
+        yield Static("", id="lesson-train", classes="-empty")
         yield Static("", id="lesson-exercises")
         yield Input(placeholder="your answer, then Enter", id="lesson-answer")
         yield Static("", id="lesson-feedback", classes="-empty")
@@ -111,6 +113,9 @@ class LessonPanel(Vertical):
         self.restore()
         self._show_exercises()
         self._measure_or_hide()
+        train = self.query_one("#lesson-train", Static)
+        train.set_class(page.train is None, "-empty")
+        train.update(f"Press T to train the task “{page.train}” (t comes back here).")
         self.progress.see(self.lesson.number, number)
         self._save()
 
