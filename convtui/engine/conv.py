@@ -6,7 +6,8 @@
 * ``oa`` (overlap-add, chosen by ``auto`` only): a long 1-D signal cut into
   blocks, each convolved by FFT, the overlapping tails added.
 
-``choose_method`` only decides; the methods run.  Every method computes the same
+``choose_method`` only decides (with a cost model of its own for cupy arrays);
+the methods run, on numpy or cupy arrays alike.  Every method computes the same
 thing: the full linear convolution of the (explicitly padded) input with the
 dilated, oriented kernel reversed, read from ``ke-1-pad_before`` every ``stride``
 samples.  The direct path reads the same numbers straight off the padded input.
@@ -50,9 +51,14 @@ def _abs_max(a) -> int:
     return max(int(a.max()), -int(a.min()))
 
 
-def _integer_bound(x, w) -> int:
+def _integer_bound(xp, x, w) -> int:
     """An upper bound on any |output| for integer inputs: max|x| · sum|w|."""
-    kernel_sum = sum(abs(int(v)) for v in w.ravel().tolist())
+    w_max = _abs_max(w)
+    if xp is not np and w_max * w.size <= _INT64_MAX:
+        # sum on the device: it cannot overflow, and the kernel stays where it is
+        kernel_sum = int(xp.abs(w.astype(np.int64)).sum())
+    else:
+        kernel_sum = sum(abs(int(v)) for v in w.ravel().tolist())
     return _abs_max(x) * kernel_sum
 
 
@@ -71,7 +77,7 @@ def _prepare(x, w, flip: bool):
         if x.size and w.size:
             if _abs_max(x) > _INT64_MAX or _abs_max(w) > _INT64_MAX:
                 raise OverflowError("integer inputs must fit in int64")
-            if _integer_bound(x, w) > _INT64_MAX:
+            if _integer_bound(xp, x, w) > _INT64_MAX:
                 raise OverflowError(
                     "integer result could exceed int64 (max|x| · sum|w| > 2**63-1); "
                     "convert the inputs to float to compute it approximately"
@@ -293,6 +299,63 @@ def _cost_oa(g: Geometry) -> float:
     return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_OA_SAMPLE * n + _COST_FFT_CALL
 
 
+# On the GPU (cupy) every method is a handful of kernel launches whose cost
+# barely depends on size until the device memory's bandwidth is the limit.
+# NOT YET MEASURED: these are placeholders of the right order for a data-centre
+# GPU, to be fitted with bench/gpu.py on a GPU; only their ratios matter.
+_GPU_LAUNCH = 8e-6  # one CuPy kernel launch, Python overhead included
+_GPU_BYTE = 0.5e-12  # per byte read or written in device memory (about 2 TB/s)
+_GPU_FFT_PASSES = 4  # passes over the data per transform of a large array
+
+
+def _gpu_cost_direct(g: Geometry, itemsize: int) -> float:
+    # per tap: one multiply and one add over the whole output (5 reads/writes)
+    taps = math.prod(g.kernel_shape)
+    return taps * (2 * _GPU_LAUNCH + 5 * g.size * itemsize * _GPU_BYTE)
+
+
+def _gpu_fft_cost(total: int, transforms: int, itemsize: int) -> float:
+    passes = 2 + transforms * _GPU_FFT_PASSES  # pad, product and the transforms
+    return 8 * _GPU_LAUNCH + passes * total * 2 * itemsize * _GPU_BYTE
+
+
+def _gpu_cost_fft(g: Geometry, itemsize: int) -> float:
+    total = math.prod(
+        next_fast_len(n + sum(e) + ke - 1)
+        for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
+    )
+    return _gpu_fft_cost(total, 3, itemsize)
+
+
+def _gpu_cost_oa(g: Geometry, itemsize: int) -> float:
+    if g.ndim != 1:
+        return math.inf
+    n = g.input_shape[0] + sum(g.explicit[0])
+    m = g.effective_kernel[0]
+    if n < 4 * m:
+        return math.inf
+    nfft = _oa_block(n, m)
+    blocks = -(-n // (nfft - m + 1))
+    # two batched transforms over all blocks, one small one for the kernel
+    return _gpu_fft_cost(blocks * nfft, 2, itemsize) + 4 * _GPU_LAUNCH
+
+
+def _choose_gpu(xp, x, w, g: Geometry) -> str:
+    """choose_method for cupy arrays: the GPU's own cost model (see above)."""
+    if g.size == 0:
+        return "direct"
+    itemsize = x.dtype.itemsize
+    costs = {
+        "direct": _gpu_cost_direct(g, itemsize),
+        "fft": _gpu_cost_fft(g, itemsize),
+        "oa": _gpu_cost_oa(g, itemsize),
+    }
+    best = min(costs, key=costs.get)
+    if best != "direct" and not _fft_is_safe(xp, x, w):
+        return "direct"
+    return best
+
+
 def choose_method(x, w, mode: str = "full", *, flip: bool = True, **options) -> str:
     """Decide how ``convolve``/``correlate`` would compute this; returns a name.
 
@@ -324,6 +387,8 @@ def _fft_is_safe(xp, x, w) -> bool:
 
 
 def _choose(xp, x, w, g: Geometry) -> str:
+    if xp is not np:
+        return _choose_gpu(xp, x, w, g)
     if g.size == 0:
         return "direct"
     direct = _cost_direct(g)
@@ -411,8 +476,10 @@ def convolve(
 
     Returns
     -------
-    numpy.ndarray
-        int64 for integer (and bool) inputs, otherwise the inputs' common dtype.
+    numpy.ndarray or cupy.ndarray
+        int64 for integer (and bool) inputs, otherwise the inputs' common dtype;
+        a cupy array (computed on the GPU) when an input is one, or when both are
+        array-likes under ``use_backend("cupy")``.
 
     Examples
     --------

@@ -24,7 +24,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .backend import check_memory
+from .backend import check_memory, get_array_module
 from .geometry import Geometry, plan
 
 __all__ = ["conv_backward", "conv_forward", "gradient_terms"]
@@ -35,8 +35,8 @@ _LAYER_PADDINGS = ("valid", "same")
 # ---------------------------------------------------------------- shared helpers
 
 
-def _real_array(a, name: str) -> np.ndarray:
-    arr = np.asarray(a)
+def _real_array(xp, a, name: str):
+    arr = xp.asarray(a)
     if arr.dtype.kind not in "biuf":
         raise ValueError(
             f"{name} must hold real numbers (bool, int or float), got dtype {arr.dtype}"
@@ -45,7 +45,7 @@ def _real_array(a, name: str) -> np.ndarray:
 
 
 def _float_dtype(*arrays) -> np.dtype:
-    dtype = np.result_type(*arrays)
+    dtype = np.result_type(*(a.dtype for a in arrays))
     return dtype if dtype.kind == "f" and dtype.itemsize >= 4 else np.dtype(np.float64)
 
 
@@ -102,11 +102,11 @@ def _layer_plan(x_shape, w_shape, stride, padding, dilation, groups) -> Geometry
     return g
 
 
-def _pad_batch(x: np.ndarray, g: Geometry) -> np.ndarray:
+def _pad_batch(xp, x, g: Geometry):
     """Zeros around the spatial axes of ``(N, C, *spatial)``, as the geometry says."""
     if all(b == 0 and a == 0 for b, a in g.pad):
-        return np.ascontiguousarray(x)
-    padded = np.zeros(x.shape[:2] + g.padded_shape, dtype=x.dtype)
+        return xp.ascontiguousarray(x)
+    padded = xp.zeros(x.shape[:2] + g.padded_shape, dtype=x.dtype)
     padded[_inner(g)] = x
     return padded
 
@@ -126,26 +126,28 @@ def _tap_slices(g: Geometry, tap) -> tuple:
     )
 
 
-def _columns(padded: np.ndarray, g: Geometry, groups: int) -> np.ndarray:
+def _columns(xp, padded, g: Geometry, groups: int):
     """im2col: ``(N, groups, C_in/groups * taps, steps)``, one column per step."""
     n, c = padded.shape[:2]
     spatial = padded.strides[2:]
-    windows = as_strided(
-        padded,
-        shape=(n, c) + g.kernel_shape + g.output_shape,
-        strides=padded.strides[:2]
+    shape = (n, c) + g.kernel_shape + g.output_shape
+    strides = (
+        padded.strides[:2]
         + tuple(st * d for st, d in zip(spatial, g.dilation))
-        + tuple(st * s for st, s in zip(spatial, g.stride)),
-        writeable=False,
+        + tuple(st * s for st, s in zip(spatial, g.stride))
     )
+    if xp is np:
+        windows = as_strided(padded, shape=shape, strides=strides, writeable=False)
+    else:  # cupy's as_strided has no writeable flag; the view is only read
+        windows = xp.lib.stride_tricks.as_strided(padded, shape=shape, strides=strides)
     taps = math.prod(g.kernel_shape)
     check_memory(n * c * taps * g.size * padded.itemsize, "the im2col columns")
-    return np.ascontiguousarray(windows.reshape(n, groups, c // groups * taps, g.size))
+    return xp.ascontiguousarray(windows.reshape(n, groups, c // groups * taps, g.size))
 
 
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _matmul(xp, a, b):
     """``a @ b``, as an outer product when the summed axis has length 1 (matmul is slow there)."""
-    return a * b if a.shape[-1] == 1 else np.matmul(a, b)
+    return a * b if a.shape[-1] == 1 else xp.matmul(a, b)
 
 
 # ---------------------------------------------------------------- forward and backward
@@ -170,8 +172,9 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
 
     Returns
     -------
-    numpy.ndarray, shape (N, C_out, *output_shape)
-        Floating point (integer inputs are computed in float64).
+    numpy.ndarray or cupy.ndarray, shape (N, C_out, *output_shape)
+        Floating point (integer inputs are computed in float64), on the device of
+        the inputs (see :func:`~convtui.engine.backend.get_array_module`).
 
     Examples
     --------
@@ -181,16 +184,17 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
     >>> conv_forward(x, np.array([[[1.0, 1]]]), np.array([0.5]), stride=2, padding=1)
     array([[[1.5, 5.5, 9.5]]])
     """
-    x = _real_array(x, "x")
-    weight = _real_array(weight, "weight")
+    xp = get_array_module(x, weight, bias)
+    x = _real_array(xp, x, "x")
+    weight = _real_array(xp, weight, "weight")
     g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups)
     dtype = _float_dtype(x, weight)
     n, c_out = x.shape[0], weight.shape[0]
-    columns = _columns(_pad_batch(x.astype(dtype, copy=False), g), g, groups)
+    columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
-    out = _matmul(kernels, columns).reshape((n, c_out) + g.output_shape)
+    out = _matmul(xp, kernels, columns).reshape((n, c_out) + g.output_shape)
     if bias is not None:
-        bias = _real_array(bias, "bias")
+        bias = _real_array(xp, bias, "bias")
         if bias.shape != (c_out,):
             raise ValueError(
                 f"bias must have shape ({c_out},) for weight shape {weight.shape}, got {bias.shape}"
@@ -219,9 +223,10 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
     >>> grad_b
     array([3.])
     """
-    x = _real_array(x, "x")
-    weight = _real_array(weight, "weight")
-    grad_output = _real_array(grad_output, "grad_output")
+    xp = get_array_module(grad_output, x, weight)
+    x = _real_array(xp, x, "x")
+    weight = _real_array(xp, weight, "weight")
+    grad_output = _real_array(xp, grad_output, "grad_output")
     g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups)
     n, c_in, c_out = x.shape[0], x.shape[1], weight.shape[0]
     expected = (n, c_out) + g.output_shape
@@ -231,49 +236,53 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
             f"and weight shape {weight.shape}, got {grad_output.shape}"
         )
     dtype = _float_dtype(x, weight, grad_output)
-    columns = _columns(_pad_batch(x.astype(dtype, copy=False), g), g, groups)
+    columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
     grads = grad_output.astype(dtype, copy=False).reshape(n, groups, c_out // groups, g.size)
 
     # each tied weight: the sum over the batch and every step it was used in
-    grad_weight = np.matmul(grads, columns.transpose(0, 1, 3, 2)).sum(axis=0)
+    grad_weight = xp.matmul(grads, columns.transpose(0, 1, 3, 2)).sum(axis=0)
     grad_bias = grads.sum(axis=(0, 3)).reshape(c_out)
 
     # column gradients, scattered back to the input positions each tap touched
-    grad_columns = _matmul(kernels.transpose(0, 2, 1), grads)
+    grad_columns = _matmul(xp, kernels.transpose(0, 2, 1), grads)
     grad_columns = grad_columns.reshape((n, c_in) + g.kernel_shape + g.output_shape)
-    grad_padded = np.zeros((n, c_in) + g.padded_shape, dtype=dtype)
+    grad_padded = xp.zeros((n, c_in) + g.padded_shape, dtype=dtype)
     for tap in np.ndindex(*g.kernel_shape):
         grad_padded[(slice(None), slice(None)) + _tap_slices(g, tap)] += grad_columns[
             (slice(None), slice(None)) + tap
         ]
-    grad_x = np.ascontiguousarray(grad_padded[_inner(g)])
+    grad_x = xp.ascontiguousarray(grad_padded[_inner(g)])
     return grad_x, grad_weight.reshape(weight.shape), grad_bias
 
 
 # ---------------------------------------------------------------- tied-weight terms
 
 
-def tap_rows(x_batch: np.ndarray, g: Geometry, out: np.ndarray | None = None) -> np.ndarray:
+def tap_rows(x_batch, g: Geometry, out=None):
     """The input value each kernel weight multiplies at each step, for a batch.
 
     Returns ``(taps, N, steps)``: entry ``[j, n, i]`` is the value that weight
     ``w.flat[j]`` (the given kernel, not the oriented one) met at step ``i`` of
     example ``n``, 0 on padding; so the output of example ``n`` is
-    ``w.ravel() @ rows[:, n]``.  ``out`` may be a C-contiguous array to fill.
+    ``w.ravel() @ rows[:, n]``.  ``out`` may be a C-contiguous array to fill (on
+    the device of ``x_batch``).
     """
+    xp = get_array_module(x_batch)
     n = x_batch.shape[0]
     positions = g.tap_positions()
     given = np.empty_like(positions)
     given[:, g.kernel_index()] = positions
+    if xp is not np:
+        given = xp.asarray(given)  # the index table goes to the device once
     if out is None:
         check_memory(n * positions.size * x_batch.itemsize, "the tap values")
-        out = np.empty((positions.shape[1], n, positions.shape[0]), dtype=x_batch.dtype)
+        out = xp.empty((positions.shape[1], n, positions.shape[0]), dtype=x_batch.dtype)
     flat = x_batch.reshape(n, -1)
     # index -1 (a tap on padding) picks the zero appended at the end
-    extended = np.concatenate([flat, np.zeros((n, 1), dtype=flat.dtype)], axis=1)
+    extended = xp.concatenate([flat, xp.zeros((n, 1), dtype=flat.dtype)], axis=1)
     for j in range(given.shape[1]):  # one gather per weight
-        np.take(extended, given[:, j], axis=1, out=out[j])
+        xp.take(extended, given[:, j], axis=1, out=out[j])
     return out
 
 
@@ -307,7 +316,8 @@ def gradient_terms(
     >>> terms.sum(axis=0)       # dL/dw: one weight, three uses, three terms
     array([321., 432.])
     """
-    x = _real_array(x, "x")
+    xp = get_array_module(x, grad_output)
+    x = _real_array(xp, x, "x")
     if isinstance(kernel_shape, int | np.integer):
         kernel_shape = (int(kernel_shape),)
     g = plan(
@@ -320,7 +330,7 @@ def gradient_terms(
         padding=padding,
         convention=convention,
     )
-    grad_output = _real_array(grad_output, "grad_output")
+    grad_output = _real_array(xp, grad_output, "grad_output")
     if grad_output.shape != g.output_shape and grad_output.shape != (g.size,):
         raise ValueError(
             f"grad_output must have the output's shape {g.output_shape} for x shape "

@@ -24,7 +24,8 @@ class Step:
     """One output element: the window, the weights as applied, and the sum.
 
     ``positions`` are flat indices into the unpadded input, -1 on padding, in the
-    oriented kernel's order; ``inputs`` are the values there (0 on padding).
+    oriented kernel's order (a numpy array); ``inputs`` are the values there (0 on
+    padding), with ``weights`` and ``products`` on the device of the input.
     """
 
     index: tuple[int, ...]
@@ -82,7 +83,8 @@ class Steps(Sequence):
         i = int(i) % n
         positions = self.geometry.tap_positions([i])[0]
         xp = get_array_module(self._x)
-        inputs = xp.where(positions >= 0, self._x[np.maximum(positions, 0)], 0).astype(self._work)
+        at = positions if xp is np else xp.asarray(positions)  # the index table, to the device
+        inputs = xp.where(at >= 0, self._x[xp.maximum(at, 0)], 0).astype(self._work)
         with np.errstate(invalid="ignore", over="ignore"):  # inf·0 is NaN, as in convolve
             products = inputs * self._oriented
             value = products.sum().astype(self._result)

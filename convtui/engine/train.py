@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .backend import check_memory
+from .backend import check_memory, get_array_module
 from .geometry import plan
 from .layer import tap_rows
 
@@ -118,8 +118,8 @@ def _choice(name: str, value, accepted) -> str:
     return value
 
 
-def _real_float(a, name: str) -> np.ndarray:
-    arr = np.asarray(a)
+def _real_float(xp, a, name: str):
+    arr = xp.asarray(a)
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     return arr.astype(np.float64)
@@ -176,6 +176,8 @@ def train_kernel(
     Returns
     -------
     iterator of TrainState
+        On the device of the inputs: with cupy arrays the kernel and its gradient
+        are cupy arrays (the loss and bias are read back as floats at every state).
         State 0 is the initial kernel, its loss and gradient, before any update;
         state ``k`` follows ``k`` updates.  When the loss stops being finite the
         last state has ``diverged=True`` and training stops.
@@ -193,8 +195,9 @@ def train_kernel(
     if isinstance(kernel_shape, int | np.integer):
         kernel_shape = (int(kernel_shape),)
     kernel_shape = tuple(kernel_shape)
-    x = _real_float(x, "x")
-    target = _real_float(target, "target")
+    xp = get_array_module(x, target, init)
+    x = _real_float(xp, x, "x")
+    target = _real_float(xp, target, "target")
     if x.ndim not in (len(kernel_shape), len(kernel_shape) + 1):
         raise ValueError(
             f"x must be one example with {len(kernel_shape)} axes (like the kernel shape "
@@ -234,9 +237,10 @@ def train_kernel(
     taps = math.prod(kernel_shape)
     if init is None:
         bound = 1.0 / math.sqrt(taps)
-        kernel = np.random.default_rng(seed).uniform(-bound, bound, taps)
+        # drawn on the host, so every backend starts from the same kernel
+        kernel = xp.asarray(np.random.default_rng(seed).uniform(-bound, bound, taps))
     else:
-        kernel = _real_float(init, "init")
+        kernel = _real_float(xp, init, "init")
         if kernel.shape != kernel_shape:
             raise ValueError(f"init must have the kernel shape {kernel_shape}, got {kernel.shape}")
         kernel = kernel.ravel()
@@ -244,10 +248,10 @@ def train_kernel(
     # one row per weight (plus a row of ones for the bias, a weight used at every
     # step): row j holds every input value weight j meets, over the batch
     check_memory((taps + 1) * len(batch) * g.size * 8, "the tap table")
-    rows = np.ones((taps + bool(bias), len(batch), g.size))
+    rows = xp.ones((taps + bool(bias), len(batch), g.size))
     tap_rows(batch, g, out=rows[:taps])
     rows = rows.reshape(len(rows), -1)
-    params = np.append(kernel, 0.0) if bias else kernel.copy()
+    params = xp.concatenate([kernel, xp.zeros(1)]) if bias else kernel.copy()
     return _descend(
         rows,
         target.ravel(),
