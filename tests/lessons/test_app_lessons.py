@@ -51,6 +51,8 @@ async def test_walk_a_whole_lesson_by_keyboard(number, data_dir):
         for page in lesson.pages:
             assert panel.page_number == page.number
             assert app.playground.setup == page.setup  # the page set the playground
+            if page.step is not None:
+                assert app.playground.step == page.step
             for exercise in page.exercises:
                 if exercise is page.exercises[0]:  # one wrong try first: the hint appears
                     await type_answer(pilot, "999")
