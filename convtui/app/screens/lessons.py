@@ -66,13 +66,14 @@ class LessonListScreen(ModalScreen[int | None]):
             yield OptionList(*(self._option(lesson) for lesson in self.course), id="lesson-list")
             yield Static("", id="lesson-summary")
 
+    def _solved(self, lesson: Lesson) -> int:
+        return len(self.progress.solved(lesson.number) & {e.id for e in lesson.exercises})
+
     def _option(self, lesson: Lesson) -> Option:
-        done = self.progress.is_done(lesson)
-        solved = len(self.progress.solved(lesson.number) & {e.id for e in lesson.exercises})
-        mark = "[green]✓[/]" if done else " "
-        count = f"{len(lesson.pages)} pages, {solved}/{len(lesson.exercises)} exercises"
+        mark = "[green]✓[/]" if self.progress.is_done(lesson) else " "
+        count = f"[dim]{self._solved(lesson)}/{len(lesson.exercises)} solved[/]"
         return Option(
-            f"{mark} {lesson.number:2d}. {lesson.title}  [dim]{count}[/]", id=str(lesson.number)
+            f"{mark} {lesson.number:2d}. {lesson.title:<42} {count}", id=str(lesson.number)
         )
 
     def on_mount(self) -> None:
@@ -90,7 +91,10 @@ class LessonListScreen(ModalScreen[int | None]):
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         lesson = next(x for x in self.course if str(x.number) == event.option.id)
-        self.query_one("#lesson-summary", Static).update(lesson.summary)
+        pages, exercises = len(lesson.pages), len(lesson.exercises)
+        self.query_one("#lesson-summary", Static).update(
+            f"{lesson.summary}\n[dim]{pages} pages, {exercises} exercises[/]"
+        )
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
