@@ -139,6 +139,8 @@ def solve_kernel(setup: Setup, target, kernel_shape=None) -> np.ndarray | None:
     [2.0, 0.0]
     """
     kernel_shape = tuple(setup.kernel.shape if kernel_shape is None else kernel_shape)
+    if math.prod(kernel_shape) > MAX_SOLVED_WEIGHTS:
+        return None
     target = np.asarray(target, dtype=float)
     columns = []
     for j in range(math.prod(kernel_shape)):
@@ -155,6 +157,8 @@ def solve_kernel(setup: Setup, target, kernel_shape=None) -> np.ndarray | None:
         return None
     return kernel.reshape(kernel_shape)
 
+
+MAX_SOLVED_WEIGHTS = 81  # one convolution per weight: a 9×9 kernel at most
 
 _GOAL = re.compile(r"^\s*(shift|scale|copy)\s*(-?\d+(?:\.\d+)?)?\s*$")
 
@@ -277,7 +281,7 @@ ACTIVATIONS = {
     "identity": lambda v: v,
     "relu": lambda v: max(v, 0.0),
     "tanh": math.tanh,
-    "sigmoid": lambda v: 1.0 / (1.0 + math.exp(-v)),
+    "sigmoid": lambda v: 0.5 * (1.0 + math.tanh(v / 2)),  # no overflow for large |v|
 }
 
 
