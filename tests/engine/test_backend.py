@@ -1,0 +1,284 @@
+"""The engine on every available backend, and the backend plumbing itself.
+
+Tests taking ``xp`` run once with numpy and once with cupy; the cupy run is skipped
+unless CuPy imports and sees a GPU (tests/conftest.py).  Results are compared on the
+host with scipy, torch or hand-worked values, with the tolerances scipy's own GPU
+tests use for float32: 1e-5 for direct sums, 1e-3 through FFTs.
+"""
+
+import os
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+import scipy.signal
+
+from convtui.engine import backend
+from convtui.engine.backend import (
+    BackendUnavailable,
+    backend_info,
+    get_array_module,
+    get_backend,
+    to_numpy,
+    use_backend,
+)
+from convtui.engine.conv import choose_method, convolve, correlate
+from convtui.engine.geometry import plan
+from convtui.engine.layer import conv_backward, conv_forward, gradient_terms
+from convtui.engine.matrix import toeplitz
+from convtui.engine.trace import steps
+from convtui.engine.train import train_kernel
+
+TOLERANCE = {("float32", "direct"): 1e-5, ("float32", "fft"): 1e-3}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default(monkeypatch):
+    """Each test starts with CONVTUI_BACKEND unread and unset, and cannot leak a default."""
+    monkeypatch.delenv("CONVTUI_BACKEND", raising=False)
+    monkeypatch.setattr(backend, "_backend", None)
+
+
+def _reference(x, w, mode, flip, stride, dilation, padding, convention):
+    """pad → orient → slide written with numpy and scipy.signal.correlate on the host."""
+    g = plan(
+        x.shape,
+        w.shape,
+        mode,
+        flip=flip,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        convention=convention,
+    )
+    padded = np.pad(x.astype(np.float64), g.pad)
+    oriented = w[(slice(None, None, -1),) * w.ndim] if flip else w
+    dilated = np.zeros(g.effective_kernel)
+    dilated[tuple(slice(None, None, d) for d in g.dilation)] = oriented
+    dense = scipy.signal.correlate(padded, dilated, "valid", method="direct")
+    return dense[tuple(slice(None, None, s) for s in g.stride)]
+
+
+CASES = [
+    # shape of x, of w, mode, stride, dilation, padding, convention
+    ((50,), (7,), "full", 1, 1, None, "numpy"),
+    ((50,), (6,), "same", 1, 1, None, "matlab"),
+    ((50,), (5,), "valid", 3, 2, 2, "torch"),
+    ((50,), (4,), "same", 2, 1, None, "tensorflow"),
+    ((17, 23), (3, 4), "full", 1, 1, None, "numpy"),
+    ((17, 23), (4, 3), "same", (2, 1), (1, 2), None, "tensorflow"),
+    ((17, 23), (3, 3), "valid", 1, 1, (1, 2), "torch"),
+    ((6, 7, 8), (2, 3, 2), "full", 1, 1, None, "numpy"),
+    ((6, 7, 8), (3, 2, 2), "valid", 2, 1, 1, "torch"),
+]
+
+
+@pytest.mark.parametrize("flip", [True, False], ids=["convolve", "correlate"])
+@pytest.mark.parametrize("method", ["direct", "fft"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}*{c[1]}-{c[2]}-{c[6]}")
+def test_float32_matches_the_definition(xp, case, method, flip):
+    xs, ws, mode, stride, dilation, padding, convention = case
+    rng = np.random.default_rng(len(xs) * 100 + ws[0])
+    x = rng.standard_normal(xs).astype(np.float32)
+    w = rng.standard_normal(ws).astype(np.float32)
+    run = convolve if flip else correlate
+    options = dict(stride=stride, dilation=dilation, padding=padding, convention=convention)
+    got = run(xp.asarray(x), xp.asarray(w), mode, method=method, **options)
+    assert isinstance(got, xp.ndarray) and got.dtype == np.float32
+    want = _reference(x, w, mode, flip, stride, dilation, padding, convention)
+    tol = TOLERANCE[("float32", method)]
+    np.testing.assert_allclose(to_numpy(got), want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+def test_integers_are_exact_on_every_method(xp):
+    x = xp.asarray(np.arange(1, 2001) % 97)
+    w = xp.asarray([3, -1, 4, 1, -5, 9, 2, -6])
+    want = np.convolve(np.arange(1, 2001) % 97, [3, -1, 4, 1, -5, 9, 2, -6])
+    for method in ("direct", "fft", "auto"):
+        got = convolve(x, w, method=method)
+        assert isinstance(got, xp.ndarray) and got.dtype == np.int64
+        np.testing.assert_array_equal(to_numpy(got), want)
+
+
+def test_auto_on_a_long_signal_matches_numpy(xp):
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal(100_000), rng.standard_normal(1000)
+    got = convolve(xp.asarray(x), xp.asarray(w), "same")
+    assert isinstance(got, xp.ndarray)
+    np.testing.assert_allclose(to_numpy(got), np.convolve(x, w, "same"), rtol=1e-9, atol=1e-9)
+    assert choose_method(xp.asarray(x), xp.asarray(w)) in ("fft", "oa")
+
+
+def test_nan_stays_local_on_every_backend(xp):
+    x = xp.asarray([1.0, 2.0, float("nan")] + [0.0] * 20_000)
+    out = to_numpy(convolve(x, xp.ones(300)))
+    assert np.isnan(out[2:302]).all() and not np.isnan(out[302:]).any()
+
+
+def test_toeplitz_and_steps_on_the_device(xp):
+    M = toeplitz(xp.asarray([5, 6, 7]), (4,))
+    assert isinstance(M, xp.ndarray)
+    assert to_numpy(M @ xp.asarray([1, 2, 3, 4])).tolist() == [5, 16, 34, 52, 45, 28]
+    trace = steps(xp.asarray([1, 2, 3, 4]), xp.asarray([5, 6, 7]))
+    assert trace[2].equation() == "y[2] = 7·1 + 6·2 + 5·3 = 34"
+    assert isinstance(trace[2].products, xp.ndarray)
+    assert [s.value for s in trace] == [5, 16, 34, 52, 45, 28]
+
+
+def test_layer_matches_torch(xp):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 4, 9, 10))
+    w = rng.standard_normal((6, 2, 3, 2))
+    b = rng.standard_normal(6)
+    options = dict(stride=(2, 1), padding=1, dilation=(1, 2), groups=2)
+    y = conv_forward(xp.asarray(x), xp.asarray(w), xp.asarray(b), **options)
+    assert isinstance(y, xp.ndarray)
+    tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    ty = torch.nn.functional.conv2d(tx, tw, tb, **options)
+    np.testing.assert_allclose(to_numpy(y), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    grad = rng.standard_normal(ty.shape)
+    ty.backward(torch.tensor(grad))
+    grads = conv_backward(xp.asarray(grad), xp.asarray(x), xp.asarray(w), **options)
+    for ours, theirs in zip(grads, (tx.grad, tw.grad, tb.grad)):
+        assert isinstance(ours, xp.ndarray)
+        np.testing.assert_allclose(to_numpy(ours), theirs.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_gradient_terms_by_hand(xp):
+    terms = gradient_terms(xp.asarray([1, 2, 3, 4]), (2,), xp.asarray([1, 10, 100]), "valid")
+    assert isinstance(terms, xp.ndarray)
+    # convolve flips: y[i] = w[1]·x[i] + w[0]·x[i+1]
+    assert to_numpy(terms).tolist() == [[2, 1], [30, 20], [400, 300]]
+
+
+def test_train_kernel_recovers_a_kernel(xp):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((8, 64))
+    target = np.array([scipy.signal.correlate(row, [1.0, -2.0, 0.5], "valid") for row in x])
+    *_, last = train_kernel(xp.asarray(x), xp.asarray(target), 3, steps=3000)
+    assert isinstance(last.kernel, xp.ndarray)
+    np.testing.assert_allclose(to_numpy(last.kernel), [1.0, -2.0, 0.5], atol=1e-6)
+    assert last.loss < 1e-12 and abs(last.bias) < 1e-6
+
+
+# ---------------------------------------------------------------- the plumbing
+
+
+def test_use_backend_as_a_setter_and_a_context_manager(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(devices=1))
+    monkeypatch.setattr(backend, "_cupy", None)
+    assert get_backend() == "numpy"
+    use_backend("cupy")  # a setter: stays
+    assert get_backend() == "cupy"
+    with use_backend("numpy") as chosen:
+        assert get_backend() == "numpy" and repr(chosen) == "use_backend('numpy')"
+        with use_backend("cupy"):
+            assert get_backend() == "cupy"
+        assert get_backend() == "numpy"
+    assert get_backend() == "cupy"  # the previous default, not numpy
+    use_backend("numpy")
+    assert get_backend() == "numpy"
+
+
+def test_use_backend_as_a_setter_and_bad_names():
+    use_backend("NumPy")
+    assert get_backend() == "numpy"
+    with pytest.raises(ValueError, match="backend must be one of 'numpy', 'cupy'; got 'jax'"):
+        use_backend("jax")
+
+
+def test_convtui_backend_is_read_on_first_use(monkeypatch):
+    monkeypatch.setenv("CONVTUI_BACKEND", "numpy")
+    assert get_backend() == "numpy"
+    monkeypatch.setattr(backend, "_backend", None)
+    monkeypatch.setenv("CONVTUI_BACKEND", "tpu")
+    with pytest.raises(ValueError, match="CONVTUI_BACKEND must be one of 'numpy', 'cupy'"):
+        get_backend()
+
+
+@pytest.fixture
+def no_cupy(monkeypatch):
+    """``import cupy`` fails, as where CuPy is not installed."""
+    monkeypatch.setitem(sys.modules, "cupy", None)
+    monkeypatch.setattr(backend, "_cupy", None)
+
+
+def test_missing_cupy_says_what_to_install(no_cupy, monkeypatch):
+    with pytest.raises(BackendUnavailable, match=r"pip install 'convtui\[gpu\]'"):
+        use_backend("cupy")
+    assert get_backend() == "numpy"  # a refused switch changes nothing
+    monkeypatch.setattr(backend, "_backend", None)  # as in a fresh process
+    monkeypatch.setenv("CONVTUI_BACKEND", "cupy")
+    with pytest.raises(BackendUnavailable, match="CuPy, which is not installed"):
+        convolve([1, 2, 3], [1, 1])
+    # numpy arrays stay on the CPU whatever the default
+    assert convolve(np.array([1, 2, 3]), [1, 1]).tolist() == [1, 3, 5, 3]
+
+
+def _fake_cupy(devices: int) -> types.ModuleType:
+    """A stand-in for CuPy's module with only what the backend asks of it."""
+    cupy = types.ModuleType("cupy")
+    cupy.ndarray = type("ndarray", (), {})
+
+    def count():
+        if devices == 0:
+            raise RuntimeError("cudaErrorNoDevice: no CUDA-capable device is detected")
+        return devices
+
+    runtime = types.SimpleNamespace(
+        getDeviceCount=count, getDeviceProperties=lambda i: {"name": b"Fake GPU 80GB"}
+    )
+    cupy.cuda = types.SimpleNamespace(runtime=runtime, Device=lambda: types.SimpleNamespace(id=0))
+    return cupy
+
+
+def test_no_device_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(devices=0))
+    monkeypatch.setattr(backend, "_cupy", None)
+    with pytest.raises(BackendUnavailable, match="no CUDA device"):
+        use_backend("cupy")
+
+
+def test_backend_info_names_the_device(monkeypatch):
+    assert backend_info() == "numpy (CPU)"
+    fake = _fake_cupy(devices=1)
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    monkeypatch.setattr(backend, "_cupy", None)
+    with use_backend("cupy"):
+        assert backend_info() == "cupy (GPU 0: Fake GPU 80GB)"
+        assert get_array_module([1, 2]) is fake  # array-likes follow the default
+        assert get_array_module(np.ones(2), [1]) is np  # numpy arrays do not
+    assert backend_info() == "numpy (CPU)"
+
+
+def test_numpy_inputs_never_import_cupy():
+    code = (
+        "import sys, numpy as np, convtui\n"
+        "from convtui.engine.backend import get_array_module\n"
+        "assert get_array_module(np.ones(3), [1]) is np\n"
+        "convtui.convolve(np.ones(5), [1, 2]); convtui.Setup([1, 2], [1]).compute()\n"
+        "print('cupy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "CONVTUI_BACKEND"},
+    ).stdout.strip()
+    assert out == "False"
+
+
+def test_the_default_backend_moves_array_likes_to_the_gpu():
+    cupy = pytest.importorskip("cupy")
+    try:
+        use_backend("cupy")
+    except BackendUnavailable as exc:
+        pytest.skip(str(exc))
+    with use_backend("cupy"):
+        assert isinstance(convolve([1, 2, 3], [1, 1]), cupy.ndarray)
+        assert isinstance(convolve(np.array([1, 2, 3]), [1, 1]), np.ndarray)
+        assert backend_info().startswith("cupy (GPU 0: ")
