@@ -10,7 +10,7 @@ from ..engine.setup import Setup
 __all__ = ["FOCUS_PANES", "Exercise", "Lesson", "LessonError", "Page"]
 
 # The playground panes a page may put the focus on.
-FOCUS_PANES = ("input", "kernel", "mode", "slide", "matrix", "plot", "train")
+FOCUS_PANES = ("input", "kernel", "mode", "slide", "matrix", "plot")
 
 
 class LessonError(ValueError):

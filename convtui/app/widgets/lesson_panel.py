@@ -25,9 +25,9 @@ __all__ = ["LessonPanel"]
 
 # Where a page's ``focus`` sends the keyboard.  The editors are not focused, so the
 # lesson keys keep working; the setup column is shown instead on a narrow terminal.
-FOCUS_TARGETS = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot", "train": "#train"}
+FOCUS_TARGETS = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot"}
 SETUP_PANES = ("input", "kernel", "mode")
-KEYS_LINE = "[ ] page  a answer  h hint  w steps\nR reset  L hide  l lessons  PgUp/PgDn scroll"
+KEYS_LINE = "[ ] page   a answer   h hint\nw worked   R reset    L hide"
 MEASURE_LIMIT = 50_000_000  # input × kernel elements above which the direct slide is skipped
 
 
@@ -148,11 +148,9 @@ class LessonPanel(Vertical):
             return
         target = FOCUS_TARGETS.get(focus or "")
         if target:
-            if screen.has_class("narrow") and focus in ("slide", "matrix", "plot"):
+            if screen.has_class("narrow"):
                 screen.view = focus
-            found = screen.query(target)
-            if found:
-                found.first().focus()
+            screen.query_one(target).focus()
 
     # -- exercises -----------------------------------------------------------
 
