@@ -21,6 +21,7 @@ from .presets import SEED
 from .screens.help import HelpScreen
 from .screens.lessons import LESSON_BINDINGS, LessonActions
 from .screens.playground import PlaygroundScreen
+from .screens.training import TrainingScreen
 from .session_actions import SESSION_BINDINGS, SessionActions
 
 __all__ = ["ConvApp", "make_app", "setup_from_options"]
@@ -37,6 +38,12 @@ class ConvApp(LessonActions, SessionActions, App):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding(
+            "t",
+            "switch_mode('training')",
+            "Train a kernel",
+            tooltip="Learn a kernel by backprop, live (the training pane)",
+        ),
         *LESSON_BINDINGS,
         *SESSION_BINDINGS,
     ]
@@ -47,6 +54,7 @@ class ConvApp(LessonActions, SessionActions, App):
         self.options: dict[str, Any] = dict(options)
         """Options for parts of the app that read them (sessions, lessons ...)."""
         self.add_mode("playground", lambda: PlaygroundScreen(self.initial_setup))
+        self.add_mode("training", TrainingScreen)
 
     def on_mount(self) -> None:
         self.switch_mode("playground")

@@ -1,0 +1,501 @@
+"""The training pane: learn a kernel by gradient descent, live, and see tied weights.
+
+One :class:`~convtui.app.trainer.TrainingRun` at a time.  Training runs in a
+thread worker that makes updates at the chosen speed and posts
+:class:`TrainingProgress` at most 20 times a second; the screen then hands a
+:class:`~convtui.app.trainer.Snapshot` down to its panes (loss curve, kernel
+bars, tied weights).  Pause, one step and reset take the run's lock, so they
+land between two updates.  Changing an option starts a new run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Tab, Tabs
+from textual.worker import get_current_worker
+
+from ...engine.tasks import TASKS
+from ..formatting import array_text, number
+from ..trainer import (
+    PLAYGROUND,
+    SPEEDS,
+    TASK_NAMES,
+    Problem,
+    Snapshot,
+    TrainConfig,
+    TrainingRun,
+    tied_view,
+)
+from ..widgets.training_kernel import KernelBars
+from ..widgets.training_plot import LossPlot
+from ..widgets.training_tied import TiedWeights
+
+__all__ = ["TrainingProgress", "TrainingScreen"]
+
+UPDATE_EVERY = 0.05  # seconds between progress messages: at most 20 redraws a second
+WAKE_EVERY = 0.02  # seconds the worker sleeps when it is ahead of the chosen speed
+VIEWS = ("loss", "kernel", "tied")
+NARROW_WIDTH, NARROW_HEIGHT = 100, 30
+SUMMARIES = {
+    PLAYGROUND: "The target is x through w; training starts from a random kernel to find w."
+}
+
+
+@dataclass
+class TrainingProgress(Message):
+    """The worker made updates on ``run`` (or stopped: ``error`` says why if it failed)."""
+
+    run: TrainingRun
+    error: str = ""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TrainingProgress) and not message.error and not self.error
+
+
+class TrainingStatus(Widget):
+    """The task, the model's options with their keys, and where the run stands.
+
+    A fixed four lines, so a new status repaints this widget only (no new layout).
+    """
+
+    DEFAULT_CSS = """
+    TrainingStatus { height: 4; padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.content = Content("")
+
+    def update(self, content: Content) -> None:
+        self.content = content
+        self.refresh()
+
+    def render(self) -> Content:
+        return self.content
+
+
+class TrainingScreen(Screen):
+    """Train a kernel with backprop and watch each shared weight sum its gradient."""
+
+    BINDINGS = [
+        Binding("space", "start_pause", "Start/Pause", tooltip="Start or pause training"),
+        Binding("s", "one_step", "One step", tooltip="Make exactly one update"),
+        Binding("r", "reset", "Reset", tooltip="Back to the starting kernel (update 0)"),
+        Binding("t,escape", "app.switch_mode('playground')", "Playground", key_display="t"),
+        Binding(
+            "u", "use_kernel", "Use kernel", tooltip="Use the learned kernel in the playground"
+        ),
+        Binding("n", "task(1)", "Next task", tooltip="Next task (the playground's kernel first)"),
+        Binding("N", "task(-1)", "Previous task", show=False),
+        Binding("minus", "rate(-1)", "Lower the learning rate", show=False, key_display="-"),
+        Binding(
+            "plus,equals_sign", "rate(1)", "Raise the learning rate", show=False, key_display="+"
+        ),
+        Binding(
+            "o", "cycle('optimizer')", "Optimizer", show=False, tooltip="sgd → momentum → adam"
+        ),
+        Binding(
+            "v",
+            "cycle('activation')",
+            "Activation",
+            show=False,
+            tooltip="identity → relu → tanh → sigmoid",
+        ),
+        Binding("m", "cycle('mode')", "Mode", show=False, tooltip="full → valid → same"),
+        Binding("f", "flip", "Flip", show=False, tooltip="Convolution ↔ cross-correlation"),
+        Binding("k", "resize(1)", "Bigger kernel", show=False),
+        Binding("K", "resize(-1)", "Smaller kernel", show=False),
+        Binding("right", "weight(1)", "Next weight", show=False, key_display="→"),
+        Binding("left", "weight(-1)", "Previous weight", show=False, key_display="←"),
+        Binding("down", "weight_row(1)", "Weight below (2-D)", show=False, key_display="↓"),
+        Binding("up", "weight_row(-1)", "Weight above (2-D)", show=False, key_display="↑"),
+        Binding("X", "example", "Next example", show=False),
+        Binding("greater_than_sign", "speed(1)", "Train faster", show=False, key_display=">"),
+        Binding("less_than_sign", "speed(-1)", "Train slower", show=False, key_display="<"),
+        Binding("1", "view('loss')", "Show the loss", show=False),
+        Binding("2", "view('kernel')", "Show the kernel", show=False),
+        Binding("3", "view('tied')", "Show the tied weights", show=False),
+    ]
+
+    AUTO_FOCUS = None
+
+    DEFAULT_CSS = """
+    TrainingScreen #train-views { display: none; }
+    TrainingScreen #train-board { height: 1fr; }
+    TrainingScreen #train-left { width: 1fr; }
+    TrainingScreen LossPlot { height: 1fr; min-height: 8; border: round $primary 50%; }
+    TrainingScreen KernelBars { border: round $primary 50%; padding: 0 1; }
+    TrainingScreen TiedWeights { width: 64; border: round $primary 50%; padding: 0 1; }
+    TrainingScreen.narrow #train-views { display: block; }
+    TrainingScreen.narrow LossPlot, TrainingScreen.narrow KernelBars,
+    TrainingScreen.narrow TiedWeights { display: none; width: 1fr; height: 1fr; }
+    TrainingScreen.narrow.view-loss LossPlot { display: block; }
+    TrainingScreen.narrow.view-kernel KernelBars { display: block; }
+    TrainingScreen.narrow.view-kernel #train-left { height: 1fr; }
+    TrainingScreen.narrow.view-tied TiedWeights { display: block; }
+    TrainingScreen.narrow.view-tied #train-left { display: none; }
+    """
+
+    snapshot: reactive[Snapshot | None] = reactive(
+        None, init=False, always_update=True, repaint=False
+    )
+    """What the panes draw: the run, its latest state and the selections."""
+
+    view: reactive[str] = reactive("loss", init=False)
+    """Which pane shows when the terminal is too small for all of them."""
+
+    def __init__(self, task: str = PLAYGROUND, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("view-loss")
+        self.task_name = task
+        self.run: TrainingRun | None = None
+        self.config: TrainConfig | None = None
+        self.weight = 0
+        self.example = 0
+        self.speed = 100
+        self.goal = 0
+        self.note = ""
+
+    def compose(self) -> ComposeResult:
+        yield TrainingStatus(id="train-status")
+        tabs = Tabs(
+            *(Tab(f"{n} {v.title()}", id=f"tab-{v}") for n, v in enumerate(VIEWS, 1)),
+            active="tab-loss",
+            id="train-views",
+        )
+        tabs.can_focus = False  # the arrow keys choose a weight; 1 2 3 (or a click) a view
+        yield tabs
+        with Horizontal(id="train-board"):
+            with Vertical(id="train-left"):
+                yield LossPlot(id="loss").data_bind(TrainingScreen.snapshot)
+                yield KernelBars(id="bars").data_bind(TrainingScreen.snapshot)
+            yield TiedWeights(id="tied").data_bind(TrainingScreen.snapshot)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.choose_task(self.task_name)
+
+    def on_screen_resume(self) -> None:
+        # the playground may have changed while we were away
+        run = self.run
+        if self.task_name == PLAYGROUND and run is not None and not run.running:
+            source = run.problem.source
+            current = self._playground_setup()
+            if current is not None and source is not None and not current == source:
+                if run.step == 0:
+                    self.choose_task(PLAYGROUND)
+                else:
+                    self.note = "The playground changed: r starts over with its kernel."
+        self._publish()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
+        self.set_class(narrow, "narrow")
+
+    def watch_view(self, old: str, new: str) -> None:
+        self.set_class(False, f"view-{old}")
+        self.set_class(True, f"view-{new}")
+        tabs = self.query_one("#train-views", Tabs)
+        if tabs.active != f"tab-{new}":
+            tabs.active = f"tab-{new}"
+
+    @on(Tabs.TabActivated, "#train-views")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        name = (event.tab.id or "").removeprefix("tab-")
+        if name in VIEWS:
+            self.view = name
+
+    # -- building runs --------------------------------------------------------
+
+    def _playground_setup(self):
+        try:
+            return self.app.playground.setup
+        except (LookupError, AttributeError):
+            return None
+
+    def choose_task(self, task: str) -> bool:
+        """Switch to ``task`` (a preset name or ``"playground"``) with its own settings."""
+        try:
+            if task == PLAYGROUND:
+                setup = self._playground_setup()
+                if setup is None:
+                    raise ValueError("the playground has not started yet")
+                problem = Problem.from_setup(setup)
+            else:
+                problem = Problem.from_task(task)
+        except ValueError as exc:
+            self._refuse(f"Cannot train on {task!r}: {exc}")
+            return False
+        self.task_name = task
+        return self._start_over(problem, TrainConfig.for_problem(problem))
+
+    def configure(self, **changes) -> bool:
+        """Change the model's options (``lr=0.5``, ``optimizer="sgd"`` ...); starts over.
+
+        Options ``train_kernel`` refuses show their reason and keep the last run.
+        """
+        if self.run is None or self.config is None:
+            return False
+        return self._start_over(self.run.problem, replace(self.config, **changes))
+
+    def _start_over(self, problem: Problem, config: TrainConfig) -> bool:
+        try:
+            run = TrainingRun(problem, config)
+        except ValueError as exc:
+            self._refuse(str(exc))
+            return False
+        self._stop()
+        self.run, self.config = run, config
+        size = run.state.kernel.size
+        self.weight = min(self.weight, size - 1)
+        self.example %= len(problem.x)
+        self.note = ""
+        self.goal = config.steps
+        self._publish()
+        return True
+
+    def _refuse(self, text: str) -> None:
+        self.note = f"✗ {text}"
+        self._publish()
+
+    # -- the worker -------------------------------------------------------------
+
+    def _stop(self) -> None:
+        if self.run is not None:
+            self.run.set_running(False)
+        self.workers.cancel_group(self, "training")
+
+    @work(thread=True, exclusive=True, group="training", exit_on_error=False)
+    def _train(self, run: TrainingRun, goal: int) -> None:
+        worker = get_current_worker()
+        started, made, speed = time.perf_counter(), 0, None
+        last_post = 0.0
+        try:
+            while not worker.is_cancelled and run.running and run.step < goal:
+                now = time.perf_counter()
+                if self.speed != speed:  # re-measure from here when the speed changes
+                    speed, started, made = self.speed, now, 0
+                if speed:
+                    due = int((now - started) * speed) - made
+                    if due <= 0:
+                        time.sleep(WAKE_EVERY)  # a few updates at a time, not one per wake-up
+                        continue
+                    batch = min(due, goal - run.step, 500)
+                else:
+                    batch = min(50, goal - run.step)
+                made += run.advance(batch, only_while_running=True)
+                if run.finished:
+                    break
+                if now - last_post >= UPDATE_EVERY:
+                    last_post = now
+                    self.post_message(TrainingProgress(run))
+                time.sleep(0)  # let the UI thread in between batches
+        except Exception as exc:  # shown in the pane; the app keeps running
+            run.error = f"{type(exc).__name__}: {exc}"
+        run.set_running(False)
+        self.post_message(TrainingProgress(run, run.error))
+
+    def on_training_progress(self, message: TrainingProgress) -> None:
+        message.stop()
+        if message.run is self.run:
+            self._publish()
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_start_pause(self) -> None:
+        run = self.run
+        if run is None:
+            return
+        if run.running:
+            run.set_running(False)
+            self._publish()
+            return
+        if run.finished:
+            self.notify(self._finished_text(run), severity="warning")
+            return
+        steps = self.config.steps
+        self.goal = steps * (run.step // steps + 1)  # the next multiple of the task's steps
+        run.set_running(True)
+        self._train(run, self.goal)
+        self._publish()
+
+    def action_one_step(self) -> None:
+        if self.run is None:
+            return
+        self.run.set_running(False)
+        if self.run.advance(1) == 0 and self.run.finished:
+            self.notify(self._finished_text(self.run), severity="warning")
+        self._publish()
+
+    def action_reset(self) -> None:
+        if self.task_name == PLAYGROUND:
+            self.choose_task(PLAYGROUND)  # re-reads the playground
+        elif self.run is not None:
+            self._start_over(self.run.problem, self.config)
+
+    def action_task(self, by: int) -> None:
+        names = TASK_NAMES
+        self.choose_task(names[(names.index(self.task_name) + by) % len(names)])
+
+    def _change(self, config: TrainConfig, what: str) -> None:
+        if self._start_over(self.run.problem, config):
+            self.note = f"{what}: starting over from update 0."
+            self._publish()
+
+    def action_cycle(self, name: str) -> None:
+        if self.config is not None:
+            config = self.config.cycle(name)
+            self._change(config, f"{name} {getattr(config, name)}")
+
+    def action_flip(self) -> None:
+        if self.config is not None:
+            flip = not self.config.flip
+            what = "convolution (flipped kernel)" if flip else "cross-correlation (no flip)"
+            self._change(replace(self.config, flip=flip), what)
+
+    def action_rate(self, by: int) -> None:
+        if self.config is not None:
+            config = self.config.rate(by)
+            self._change(config, f"learning rate {number(config.lr)}")
+
+    def action_resize(self, by: int) -> None:
+        if self.config is not None:
+            config = self.config.resize(by)
+            self._change(config, f"kernel {'×'.join(map(str, config.kernel_shape))}")
+
+    def action_weight(self, by: int) -> None:
+        if self.run is not None:
+            self.weight = (self.weight + by) % self.run.state.kernel.size
+            self._publish()
+
+    def action_weight_row(self, by: int) -> None:
+        if self.run is not None and self.run.state.kernel.ndim == 2:
+            self.action_weight(by * self.run.state.kernel.shape[1])
+
+    def action_example(self) -> None:
+        if self.run is not None:
+            self.example = (self.example + 1) % len(self.run.problem.x)
+            self._publish()
+
+    def action_speed(self, by: int) -> None:
+        i = min(max(SPEEDS.index(self.speed) + by, 0), len(SPEEDS) - 1)
+        self.speed = SPEEDS[i]
+        self._publish()
+
+    def action_view(self, name: str) -> None:
+        if self.has_class("narrow"):
+            self.view = name
+
+    def action_use_kernel(self) -> None:
+        """Put the learned kernel (rounded to 4 decimals) into the playground."""
+        run = self.run
+        if run is None or run.diverged:
+            self.notify("There is no usable kernel: the run diverged.", severity="error")
+            return
+        kernel = run.state.kernel.round(4) + 0.0  # + 0.0 turns -0.0 into 0.0
+        source = run.problem.source
+        try:
+            playground = self.app.playground
+            base = playground.setup if source is None else source
+            if source is None:  # a task: show the kernel on the task's first example
+                base = base.replace(
+                    input=run.problem.x[0].round(3),
+                    kernel=kernel,
+                    mode=self.config.mode,
+                    flip=self.config.flip,
+                    stride=1,
+                    dilation=1,
+                    padding=0,
+                    **run.problem.geometry,
+                )
+            playground.set_setup(base.replace(kernel=kernel))
+        except (LookupError, ValueError) as exc:
+            self.notify(f"The playground refused the kernel: {exc}", severity="error")
+            return
+        self.app.switch_mode("playground")
+        self.notify(f"The playground's kernel is now the learned one: {array_text(kernel)}")
+
+    # -- drawing -----------------------------------------------------------------
+
+    def _publish(self) -> None:
+        """Hand a fresh snapshot to the panes and rewrite the status lines."""
+        run = self.run
+        if run is None:
+            self.query_one(TrainingStatus).update(Content(self.note))
+            return
+        with run.lock:
+            state, count, running = run.state, len(run.losses), run.running
+        tied = None
+        if self.is_current or self.snapshot is None:
+            try:
+                tied = tied_view(run, state, self.weight, self.example)
+            except (ValueError, FloatingPointError) as exc:
+                self.note = f"✗ {exc}"
+        self.snapshot = Snapshot(
+            run, state, count, self.weight, self.example, running, self.speed, tied, self.note
+        )
+        self.query_one(TrainingStatus).update(self._status(run, state, running))
+
+    def _finished_text(self, run: TrainingRun) -> str:
+        if run.diverged:
+            return (
+                f"The loss blew up at update {run.step}: the learning rate "
+                f"{number(self.config.lr)} is too high. Press - to lower it (this starts over)."
+            )
+        if run.error:
+            return f"Training stopped: {run.error}"
+        return "This run has made all the updates it can; r starts over."
+
+    def _status(self, run: TrainingRun, state, running: bool) -> Content:
+        c, problem = self.config, run.problem
+        title = problem.title
+        if problem.name == PLAYGROUND:
+            hidden, x = _short(array_text(problem.hidden)), _short(array_text(problem.x[0]))
+            title = f"Find the playground's kernel w = {hidden} from x = {x}"
+        conv = "convolution" if c.flip else "cross-correlation"
+        shape = "×".join(map(str, c.kernel_shape))
+        speed = f"{self.speed}/s" if self.speed else "max"
+        if run.diverged or run.error:
+            where = ("✗ diverged" if run.diverged else "✗ stopped", "bold $error")
+        elif running:
+            where = ("● training", "bold $success")
+        else:
+            where = ("‖ paused" if state.step else "■ ready", "bold")
+        parts = [
+            ("Task ", "bold $accent"),
+            (title, "bold"),
+            ("  n\n", "dim"),
+            ("Model ", "bold $accent"),
+            f"{conv} f · {c.mode} m · kernel {shape} k/K · {c.activation} v · "
+            f"{c.optimizer} o · lr {number(c.lr)} -/+\n",
+            where,
+            f"  update {state.step:,} of {max(self.goal, state.step):,}  ·  loss ",
+            (_loss(state.loss), "bold"),
+            f"  ·  speed {speed} </>\n",
+        ]
+        if run.diverged or run.error:
+            parts.append((self._finished_text(run), "$error"))
+        elif self.note:
+            parts.append((self.note, "$error" if self.note.startswith("✗") else "$warning"))
+        else:
+            parts.append((SUMMARIES.get(problem.name) or TASKS[problem.name].summary, "dim"))
+        return Content.assemble(*parts)
+
+
+def _short(text: str, limit: int = 16) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _loss(value: float) -> str:
+    return f"{value:.4g}" if value == value and abs(value) != float("inf") else str(value)

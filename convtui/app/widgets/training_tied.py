@@ -1,0 +1,94 @@
+"""Tied weights: one kernel weight, used at every position, sums its gradient terms.
+
+For the selected weight the pane lists, position by position, the loss gradient
+at that output, the input value the weight met there, and their product (the
+engine's ``gradient_terms``); above the list, their sum over the example, over
+every example, and the gradient the engine reported for the weight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from .training_kernel import weight_name
+
+__all__ = ["TiedWeights", "figure"]
+
+
+def figure(value: float) -> str:
+    """A gradient-sized number in at most 10 characters, sign always shown.
+
+    >>> figure(0.000123456), figure(-12.5), figure(0.0), figure(3e-12)
+    ('+0.0001235', '-12.5', '+0', '+3e-12')
+    """
+    return f"{value:+.4g}"
+
+
+def _position(index: int, shape: tuple[int, ...]) -> str:
+    if len(shape) <= 1:
+        return f"y[{index}]"
+    return "y[" + ",".join(str(i) for i in np.unravel_index(index, shape)) + "]"
+
+
+class TiedWeights(Widget):
+    """The selected weight's gradient terms and their sum, next to the engine's gradient."""
+
+    snapshot = reactive(None, init=False, always_update=True, repaint=False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.border_title = "Tied weights: one weight, many uses, one summed gradient"
+
+    def watch_snapshot(self, snapshot) -> None:
+        several = snapshot is not None and len(snapshot.run.problem.x) > 1
+        self.border_subtitle = "←/→ weight" + (" · X example" if several else "")
+        self.refresh()
+
+    def render(self) -> Content:
+        snapshot = self.snapshot
+        view = None if snapshot is None else snapshot.tied
+        if view is None:
+            return Content("")
+        name = weight_name(view.weight)
+        example = f"example {view.example + 1} of {view.examples}"
+        positions = view.terms.size
+        lines: list = [
+            f"{name} is used at every output position ({positions} of them),\n",
+            f"so dL/d{name} = Σᵢ dL/dy[i] × (input {name} met at i)\n",
+        ]
+        if snapshot.run.config.activation != "identity":
+            lines.append(("(y: the output before the activation)\n", "dim"))
+        if view.examples > 1:
+            lines += [
+                f"  {'Σ ' + example + f' ({positions} terms)':<30}= ",
+                (f"{figure(view.example_sum)}\n", "bold"),
+                f"  {f'Σ all {view.examples} examples':<30}= ",
+            ]
+        else:
+            lines.append(f"  {f'Σ over the {positions} positions':<30}= ")
+        lines.append((f"{figure(view.total)}\n", "bold"))
+        lines.append(f"  {f'engine: dL/d{name}':<30}= ")
+        lines.append((f"{figure(view.engine)}", "bold"))
+        lines.append(("  ✓ same\n", "$success") if view.agrees else ("  ✗ differs\n", "$error"))
+        header = f"  {'position':<10}{'dL/dy[i]':>11} × {'input':>10} = {'term':>11}"
+        lines.append((header + "\n", "dim"))
+        used = sum((part if isinstance(part, str) else part[0]).count("\n") for part in lines)
+        room = max(self.size.height - used, 3) if self.size.height else 12
+        shown = positions if positions <= room else room - 1
+        for i in range(shown):
+            met = view.inputs[i]
+            row = (
+                f"  {_position(i, view.output_shape):<10}{figure(view.grad_output[i]):>11}"
+                f" × {figure(met):>10} = {figure(view.terms[i]):>11}\n"
+            )
+            lines.append((row, "dim" if met == 0 else ""))
+        if shown < positions:
+            lines.append((f"  … and {positions - shown} more positions in the sum", "dim"))
+        elif shown + used + 3 <= self.size.height:
+            lines.append((f"\nDim rows: {name} met a padding zero there, adding 0.\n", "dim"))
+            lines.append((f"One {name} sits in every row of the layer's matrix,\n", "dim"))
+            lines.append(("so its gradient collects a term from every row.", "dim"))
+        return Content.assemble(*lines)
