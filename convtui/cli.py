@@ -117,6 +117,9 @@ subcommands (each has --help):
   train         learn a kernel on a generated task (--task NAME), headless
   lessons       list the lessons and your progress
   serve         serve the app to a web browser (needs the 'web' extra)
+
+--backend {numpy,cupy}, before or after the subcommand: where the engine computes
+(default numpy, or $CONVTUI_BACKEND); cupy needs a GPU and pip install 'convtui[gpu]'
 """
 
 
@@ -132,10 +135,48 @@ def _error_line(prefix: str, message: str) -> str:
     return f"convtui: {prefix}: {message}"
 
 
+def _take_backend(argv: list[str]) -> list[str]:
+    """Apply ``--backend NAME`` (anywhere before ``--``) and return argv without it."""
+    from .engine.backend import BACKENDS, BackendUnavailable, get_backend, use_backend
+
+    rest, names, i = [], [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--backend":
+            if i + 1 == len(argv):
+                raise UsageError("--backend needs a value: numpy or cupy")
+            names.append(argv[i + 1])
+            i += 2
+            continue
+        if arg.startswith("--backend="):
+            names.append(arg.partition("=")[2])
+        else:
+            rest.append(arg)
+        i += 1
+    for name in names:
+        if name not in BACKENDS:
+            raise UsageError(f"--backend must be numpy or cupy, got {name!r}")
+    try:
+        if names:
+            use_backend(names[-1])
+        elif get_backend() == "cupy":  # CONVTUI_BACKEND: checked now, not mid-command
+            use_backend("cupy")
+    except ValueError as exc:  # a CONVTUI_BACKEND that names no backend
+        raise UsageError(str(exc)) from None
+    except BackendUnavailable as exc:
+        source = f"--backend {names[-1]}" if names else "CONVTUI_BACKEND=cupy"
+        raise UsageError(f"{source}: {exc}") from None
+    return rest
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``convtui`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        argv = _take_backend(argv)
         if argv and argv[0] in ("-h", "--help"):
             print(_help())
             return 0

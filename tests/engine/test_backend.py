@@ -31,7 +31,30 @@ from convtui.engine.matrix import toeplitz
 from convtui.engine.trace import steps
 from convtui.engine.train import train_kernel
 
+from ..conftest import _cupy_or_reason
+from . import fake_cupy
+
 TOLERANCE = {("float32", "direct"): 1e-5, ("float32", "fft"): 1e-3}
+
+
+@pytest.fixture(params=["numpy", "cupy", "fake-cupy"])
+def xp(request, monkeypatch):
+    """conftest's backends (numpy, and cupy with a GPU), plus fake_cupy.
+
+    The fake runs the GPU code paths here, without a GPU: a silent host round trip
+    or a host array used on the device raises TypeError there, as with CuPy.
+    """
+    if request.param == "numpy":
+        return np
+    if request.param == "cupy":
+        cupy = _cupy_or_reason()
+        if isinstance(cupy, str):
+            pytest.skip(cupy)
+        return cupy
+    fake = fake_cupy.make()
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    monkeypatch.setattr(backend, "_cupy", None)
+    return fake
 
 
 @pytest.fixture(autouse=True)
@@ -282,3 +305,51 @@ def test_the_default_backend_moves_array_likes_to_the_gpu():
         assert isinstance(convolve([1, 2, 3], [1, 1]), cupy.ndarray)
         assert isinstance(convolve(np.array([1, 2, 3]), [1, 1]), np.ndarray)
         assert backend_info().startswith("cupy (GPU 0: ")
+
+
+# ---------------------------------------------------------------- the command line and the app
+
+
+def test_cli_backend_flag(no_cupy, capsys):
+    from convtui.cli import main
+
+    assert main(["--backend", "cupy", "conv", "1,2,3", "1,1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("convtui: error: --backend cupy: the cupy backend needs CuPy")
+    assert "pip install 'convtui[gpu]'" in err and "\n" not in err
+    assert main(["conv", "1,2,3", "1,1", "--backend=gpu"]) == 2
+    assert "--backend must be numpy or cupy, got 'gpu'" in capsys.readouterr().err
+    assert main(["conv", "1,2,3", "1,1", "--backend", "numpy"]) == 0
+    assert capsys.readouterr().out == "1 3 5 3\n"
+
+
+def test_cli_on_the_gpu_computes_there(monkeypatch, capsys):
+    from convtui.cli import main
+
+    fake = fake_cupy.make()
+    moved = []
+    monkeypatch.setattr(
+        fake, "asarray", lambda a, dtype=None: moved.append(a) or fake_cupy.asarray(a)
+    )
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    monkeypatch.setattr(backend, "_cupy", None)
+    assert main(["conv", "1,2,3", "1,1", "--backend", "cupy"]) == 0
+    assert capsys.readouterr().out == "1 3 5 3\n"
+    assert [np.asarray(a).tolist() for a in moved[:2]] == [[1, 2, 3], [1, 1]]
+
+
+async def test_the_app_shows_the_gpu_in_use(monkeypatch):
+    from convtui.app import make_app
+
+    from ..app.helpers import flat_text, output
+
+    monkeypatch.setitem(sys.modules, "cupy", fake_cupy.make("Fake GPU 80GB"))
+    monkeypatch.setattr(backend, "_cupy", None)
+    app = make_app()
+    async with app.run_test(size=(120, 40)):
+        assert "computed with" not in flat_text(app, "#mode")  # numpy: nothing to say
+    use_backend("cupy")
+    app = make_app()
+    async with app.run_test(size=(120, 40)):
+        assert "computed with cupy (GPU 0: Fake GPU 80GB)" in flat_text(app, "#mode")
+        assert output(app) == [5, 16, 34, 52, 45, 28]

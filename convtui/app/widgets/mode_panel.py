@@ -12,6 +12,7 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ...engine.backend import backend_info, get_backend
 from ...engine.geometry import CONVENTIONS, MODES
 
 __all__ = ["ModePanel"]
@@ -37,6 +38,8 @@ class ModePanel(Static):
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)
         self._shown = None
+        # set before the app starts (convtui --backend, CONVTUI_BACKEND); shown for the GPU only
+        self._backend = "" if get_backend() == "numpy" else backend_info()
 
     def watch_state(self, state) -> None:
         if state is None:
@@ -78,6 +81,8 @@ class ModePanel(Static):
         lines.append(f"[dim]zeros added: {pads}[/]")
         if s.mode == "same" and any(b != a for b, a in g.mode_pad):
             lines.append(f"[dim]odd zero at the {CONVENTIONS[s.convention].extra_at}[/]")
+        if self._backend:
+            lines.append(f"[dim]computed with {escape(self._backend)}[/]")
         if g.size == 0:
             lines.append("[b $warning]the output is empty: the kernel is longer than the input[/]")
         if state.error:
