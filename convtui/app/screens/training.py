@@ -308,7 +308,8 @@ class TrainingScreen(Screen):
 
     def on_training_progress(self, message: TrainingProgress) -> None:
         message.stop()
-        if message.run is self.run:
+        # behind the playground nothing is drawn: catch up when the pane shows again
+        if message.run is self.run and self.is_current:
             self._publish()
 
     # -- actions ---------------------------------------------------------------
@@ -436,12 +437,10 @@ class TrainingScreen(Screen):
             return
         with run.lock:
             state, count, running = run.state, len(run.losses), run.running
-        tied = None
-        if self.is_current or self.snapshot is None:
-            try:
-                tied = tied_view(run, state, self.weight, self.example)
-            except (ValueError, FloatingPointError) as exc:
-                self.note = f"✗ {exc}"
+        try:
+            tied = tied_view(run, state, self.weight, self.example)
+        except (ValueError, FloatingPointError) as exc:
+            tied, self.note = None, f"✗ {exc}"
         self.snapshot = Snapshot(
             run, state, count, self.weight, self.example, running, self.speed, tied, self.note
         )

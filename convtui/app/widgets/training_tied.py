@@ -3,7 +3,8 @@
 For the selected weight the pane lists, position by position, the loss gradient
 at that output, the input value the weight met there, and their product (the
 engine's ``gradient_terms``); above the list, their sum over the example, over
-every example, and the gradient the engine reported for the weight.
+every example, and the gradient the engine reported for the weight.  When the
+positions do not fit, it lists the largest terms and says what the others add.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def figure(value: float) -> str:
     >>> figure(0.000123456), figure(-12.5), figure(0.0), figure(3e-12)
     ('+0.0001235', '-12.5', '+0', '+3e-12')
     """
-    return f"{value:+.4g}"
+    return f"{value + 0.0:+.4g}"  # + 0.0: no "-0"
 
 
 def _position(index: int, shape: tuple[int, ...]) -> str:
@@ -77,16 +78,21 @@ class TiedWeights(Widget):
         lines.append((header + "\n", "dim"))
         used = sum((part if isinstance(part, str) else part[0]).count("\n") for part in lines)
         room = max(self.size.height - used, 3) if self.size.height else 12
-        shown = positions if positions <= room else room - 1
-        for i in range(shown):
+        if positions <= room:
+            rows = range(positions)
+        else:  # the largest terms, in order of position; one line says what the rest add
+            rows = sorted(np.argsort(-np.abs(view.terms), kind="stable")[: room - 1])
+        for i in rows:
             met = view.inputs[i]
             row = (
                 f"  {_position(i, view.output_shape):<10}{figure(view.grad_output[i]):>11}"
                 f" × {figure(met):>10} = {figure(view.terms[i]):>11}\n"
             )
             lines.append((row, "dim" if met == 0 else ""))
+        shown = len(rows)
         if shown < positions:
-            lines.append((f"  … and {positions - shown} more positions in the sum", "dim"))
+            rest = view.example_sum - float(view.terms[list(rows)].sum())
+            lines.append((f"  the other {positions - shown} positions add {figure(rest)}", "dim"))
         elif shown + used + 3 <= self.size.height:
             lines.append((f"\nDim rows: {name} met a padding zero there, adding 0.\n", "dim"))
             lines.append((f"One {name} sits in every row of the layer's matrix,\n", "dim"))
