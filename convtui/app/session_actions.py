@@ -30,6 +30,7 @@ SESSION_BINDINGS = [
         "save_session",
         "Save",
         tooltip="Save the playground and lesson progress to a JSON file",
+        show=False,  # the footer keeps the essentials; ? and ctrl+p list it
     ),
     Binding(
         "x",
