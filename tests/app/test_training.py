@@ -264,3 +264,27 @@ def test_training_pane_snapshot(snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=three_steps)
+
+
+async def test_help_explains_the_pane_and_lists_its_keys_once():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pane(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = [re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in help_lines(app)]
+        keys = [key for row in rows for key in row[0].split(" / ")]
+        assert keys.count("t") == 1  # the pane's t (back), not the app's too
+        assert ["s", "Make exactly one update"] in rows
+        assert "gradient is a sum of one term per position" in " ".join(help_lines(app))
+
+
+def help_lines(app) -> list[str]:
+    """The help screen's text, one stripped line per row (blank rows left out)."""
+    lines = []
+    for widget in app.screen.query_one("VerticalScroll").query("Static"):
+        for strip in widget.render_lines(widget.region.reset_offset):
+            text = "".join(segment.text for segment in strip).strip()
+            if text:
+                lines.append(text)
+    return lines

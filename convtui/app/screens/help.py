@@ -49,13 +49,16 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=True, header_style="bold", expand=False)
         table.add_column("key", style="bold cyan", no_wrap=True)
         table.add_column("what it does")
+        shadowed = {b.key for b in bindings_of(self.below)}  # the screen's key wins
         for node in (self.below, self.app):
             for binding in bindings_of(node):
+                if node is self.app and binding.key in shadowed:
+                    continue
                 table.add_row(key_label(node, binding), binding.description)
         table.add_row("ctrl+p", "Command palette: every action by name")
         table.add_row("tab / shift+tab", "Move the focus between panes and editors")
         with VerticalScroll():
-            yield Static(Text(INTRO))
+            yield Static(Text(getattr(self.below, "HELP_INTRO", INTRO)))
             yield Static(table, id="keys")
             yield Static(Text("Escape, q or ? closes this help.", style="dim"))
 

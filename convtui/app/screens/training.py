@@ -41,12 +41,26 @@ from ..widgets.training_kernel import KernelBars
 from ..widgets.training_plot import LossPlot
 from ..widgets.training_tied import TiedWeights
 
-__all__ = ["TrainingProgress", "TrainingScreen"]
+__all__ = ["HELP_INTRO", "TrainingProgress", "TrainingScreen"]
 
 UPDATE_EVERY = 0.05  # seconds between progress messages: at most 20 redraws a second
 WAKE_EVERY = 0.02  # seconds the worker sleeps when it is ahead of the chosen speed
 VIEWS = ("loss", "kernel", "tied")
 NARROW_WIDTH, NARROW_HEIGHT = 100, 30
+HELP_INTRO = """\
+convtui training: learn a kernel by gradient descent, and see where each weight's
+gradient comes from. The model is y = activation(conv(x, w) + bias) and the loss is
+the mean squared error against a target made by a hidden kernel.
+  Loss    the loss after every update, on a log scale
+  Kernel  each learned weight (bar) against the kernel that made the target (◆)
+  Tied    a kernel weight is shared by every output position (the weights are
+          tied), so its gradient is a sum of one term per position: the loss
+          gradient there times the input the weight met. The pane adds them up
+          and shows the engine's gradient beside the sum: they are equal.
+Changing an option (task, mode, flip, kernel size, activation, optimizer, learning
+rate) starts over from update 0. If the loss blows up, the learning rate is too
+high: lower it with -.
+"""
 SUMMARIES = {
     PLAYGROUND: "The target is x through w; training starts from a random kernel to find w."
 }
@@ -92,7 +106,13 @@ class TrainingScreen(Screen):
         Binding("space", "start_pause", "Start/Pause", tooltip="Start or pause training"),
         Binding("s", "one_step", "One step", tooltip="Make exactly one update"),
         Binding("r", "reset", "Reset", tooltip="Back to the starting kernel (update 0)"),
-        Binding("t,escape", "app.switch_mode('playground')", "Playground", key_display="t"),
+        Binding(
+            "t,escape",
+            "app.switch_mode('playground')",
+            "Playground",
+            tooltip="Back to the playground (training goes on behind it)",
+            key_display="t",
+        ),
         Binding(
             "u", "use_kernel", "Use kernel", tooltip="Use the learned kernel in the playground"
         ),
@@ -129,6 +149,7 @@ class TrainingScreen(Screen):
     ]
 
     AUTO_FOCUS = None
+    HELP_INTRO = HELP_INTRO  # the help screen's first paragraph
 
     DEFAULT_CSS = """
     TrainingScreen #train-views { display: none; }
@@ -449,8 +470,8 @@ class TrainingScreen(Screen):
     def _finished_text(self, run: TrainingRun) -> str:
         if run.diverged:
             return (
-                f"The loss blew up at update {run.step}: the learning rate "
-                f"{number(self.config.lr)} is too high. Press - to lower it (this starts over)."
+                f"The loss blew up at update {run.step}: learning rate {number(self.config.lr)} "
+                "is too high. Press - to lower it."
             )
         if run.error:
             return f"Training stopped: {run.error}"

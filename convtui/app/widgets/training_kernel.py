@@ -17,6 +17,16 @@ from ..formatting import number
 __all__ = ["KernelBars", "bar"]
 
 
+def value_text(value: float) -> str:
+    """A weight in at most 9 characters, however far a diverging run took it.
+
+    >>> value_text(0.0625), value_text(-1.5151e155), value_text(float("nan"))
+    ('0.0625', '-1.5e+155', 'nan')
+    """
+    text = number(value)
+    return text if len(text) <= 9 else f"{value:.1e}"
+
+
 def weight_name(index: tuple[int, ...]) -> str:
     return "w[" + ",".join(str(i) for i in index) + "]"
 
@@ -90,14 +100,14 @@ class KernelBars(Widget):
         values = np.array([abs(v) for _, a, b, _ in rows for v in (a, b) if np.isfinite(v)])
         scale = float(values.max()) if values.size and values.max() > 0 else 1.0
         label_width = max(len(name) for name, *_ in rows) + 2
-        width = max(9, min(41, self.size.width - label_width - 19))
+        width = max(9, min(41, self.size.width - label_width - 22))
         width -= 1 - width % 2  # odd: the zero line in the middle
-        parts: list = [(f"{'':{label_width + width}}  {'learned':>8}  {'target':>7}\n", "dim")]
+        parts: list = [(f"{'':{label_width + width}}  {'learned':>9}  {'target':>9}\n", "dim")]
         for name, value, goal, selected in rows:
             label = ("▸ " if selected else "  ") + f"{name:<{label_width - 2}}"
             parts.append((label, "bold reverse" if selected else ""))
             parts.append(bar(value, goal, scale, width))
-            parts.append(f"  {number(value):>8}  {number(goal):>7}\n")
+            parts.append(f"  {value_text(value):>9}  {value_text(goal):>9}\n")
         gap = float(np.max(np.abs(learned - target))) if np.all(np.isfinite(learned)) else np.inf
         parts.append((f"largest gap |learned - target| = {number(gap)}", "dim"))
         return Content.assemble(*parts)
