@@ -7,13 +7,22 @@ option), formatting numbers, and colour only when writing to a terminal.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
 
 import numpy as np
 
-__all__ = ["colour", "format_array", "format_number", "input_text", "protect_negative_numbers"]
+__all__ = [
+    "colour",
+    "format_array",
+    "format_number",
+    "input_text",
+    "jsonable",
+    "parse_args",
+    "protect_negative_numbers",
+]
 
 # "-1,2", "-.5 3", "-inf", "-1 2; 3 4": array text, never an option
 _LOOKS_NUMERIC = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
@@ -29,6 +38,18 @@ def protect_negative_numbers(argv: list[str]) -> list[str]:
     [' -1,2', '5,6', '--stride', '2', '-']
     """
     return [" " + a if _LOOKS_NUMERIC.match(a) else a for a in argv]
+
+
+def parse_args(parser, argv: list[str]):
+    """The parsed arguments, or the exit code 0 when ``--help`` was printed.
+
+    Arrays may start with a minus (see :func:`protect_negative_numbers`), and
+    options may come before, between or after X and W.
+    """
+    try:
+        return parser.parse_intermixed_args(protect_negative_numbers(argv))
+    except SystemExit as exit_:  # --help, after printing it
+        return int(exit_.code or 0)
 
 
 def input_text(text: str, flag: str = "X") -> str:
@@ -87,3 +108,24 @@ def colour(text: str, style: str, stream=None) -> str:
     if os.environ.get("NO_COLOR") or not (isatty and isatty()):
         return text
     return f"\x1b[{codes[style]}m{text}\x1b[0m"
+
+
+def _plain(value):
+    """Nested lists for JSON; strict JSON has no NaN or infinity, so they become text."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def jsonable(a):
+    """An array as strict-JSON data: nested lists, complex as ``{"re", "im"}``.
+
+    >>> jsonable(np.array([1.0, np.nan])), jsonable(np.array([1j]))
+    ([1.0, 'nan'], {'re': [0.0], 'im': [1.0]})
+    """
+    a = np.asarray(a)
+    if a.dtype.kind == "c":
+        return {"re": jsonable(a.real), "im": jsonable(a.imag)}
+    return _plain(a.tolist())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..cli import ArgumentParser, add_setup_arguments
-from .conv import _Exit, build_setup, parse_args
+from . import parse_args
+from .conv import build_setup
 
 __all__ = ["build_parser", "run"]
 
@@ -32,9 +33,8 @@ def build_parser() -> ArgumentParser:
 def run(argv: list[str]) -> int:
     from ..codegen import snippet
 
-    try:
-        args = parse_args(build_parser(), argv)
-    except _Exit as exit_:
-        return exit_.code
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):  # --help was printed
+        return args
     print(snippet(build_setup(args), args.lang))
     return 0

@@ -10,8 +10,7 @@ import json
 
 from ..cli import ArgumentParser, UsageError, parse_text_array
 from ..engine.geometry import MODES
-from . import colour, format_array, input_text
-from .conv import _Exit, _jsonable, parse_args
+from . import colour, format_array, input_text, jsonable, parse_args
 
 __all__ = ["build_parser", "run", "table"]
 
@@ -74,10 +73,9 @@ def table(rows) -> str:
 def run(argv: list[str]) -> int:
     from ..lab import compare
 
-    try:
-        args = parse_args(build_parser(), argv)
-    except _Exit as exit_:
-        return exit_.code
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):  # --help was printed
+        return args
     if args.w.strip() == "-":
         raise UsageError("W: only X can be read from standard input ('-')")
     x = parse_text_array(input_text(args.x, "X"), "X")
@@ -93,7 +91,7 @@ def run(argv: list[str]) -> int:
                 "call": row.call,
                 "padding": None if row.padding is None else [list(p) for p in row.padding],
                 "flips": row.flips,
-                "output": None if row.output is None else _jsonable(row.output),
+                "output": None if row.output is None else jsonable(row.output),
                 "note": row.note,
                 "differs": row.differs,
             }

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..cli import ArgumentParser, UsageError, add_setup_arguments, setup_from_args
-from . import colour, format_array, format_number, input_text, protect_negative_numbers
+from . import colour, format_array, format_number, input_text, jsonable, parse_args
 
 __all__ = ["build_parser", "run"]
 
@@ -48,19 +48,6 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print machine-readable results")
     return parser
-
-
-def parse_args(parser: ArgumentParser, argv: list[str]):
-    """argparse, with ``-1,2`` taken as an array and ``--help`` as exit code 0."""
-    try:
-        return parser.parse_intermixed_args(protect_negative_numbers(argv))
-    except SystemExit as exit_:  # --help
-        raise _Exit(exit_.code or 0) from None
-
-
-class _Exit(Exception):
-    def __init__(self, code: int):
-        self.code = code
 
 
 def build_setup(args):
@@ -114,50 +101,33 @@ def _check_printable(result, flag):
         )
 
 
-def _plain(value):
-    """Nested lists for JSON; strict JSON has no NaN or infinity, so they become text."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value
-
-
-def _jsonable(a):
-    a = np.asarray(a)
-    if a.dtype.kind == "c":
-        return {"re": _jsonable(a.real), "im": _jsonable(a.imag)}
-    return _plain(a.tolist())
-
-
 def json_text(result, args) -> str:
     setup, g = result.setup, result.geometry
     document = setup.to_dict()
-    document["input"] = _jsonable(setup.input)
-    document["kernel"] = _jsonable(setup.kernel)
+    document["input"] = jsonable(setup.input)
+    document["kernel"] = jsonable(setup.kernel)
     document.update(
         {
             "output_shape": list(g.output_shape),
             "total_padding": [list(pair) for pair in g.pad],
             "formula": g.formula(),
-            "output": _jsonable(result.output),
+            "output": jsonable(result.output),
         }
     )
     if args.steps:
         document["steps"] = [step.equation() for step in result.steps]
     if args.matrix:
         _check_printable(result, "--matrix")
-        document["matrix"] = _jsonable(result.matrix)
+        document["matrix"] = jsonable(result.matrix)
         document["taps"] = result.taps.tolist()
     return json.dumps(document, allow_nan=False)
 
 
 def run(argv: list[str]) -> int:
     parser = build_parser()
-    try:
-        args = parse_args(parser, argv)
-    except _Exit as exit_:
-        return exit_.code
+    args = parse_args(parser, argv)
+    if isinstance(args, int):  # --help was printed
+        return args
     setup = build_setup(args)
     try:
         result = setup.compute()

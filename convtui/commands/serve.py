@@ -12,7 +12,7 @@ import shlex
 import sys
 
 from ..cli import ArgumentParser, UsageError
-from .conv import _Exit, parse_args
+from . import parse_args
 
 __all__ = ["INSTALL_HINT", "app_command", "build_parser", "run"]
 
@@ -64,10 +64,9 @@ def run(argv: list[str]) -> int:
     if "--" in argv:
         cut = argv.index("--")
         argv, app_args = argv[:cut], argv[cut + 1 :]
-    try:
-        args = parse_args(build_parser(), argv)
-    except _Exit as exit_:
-        return exit_.code
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):  # --help was printed
+        return args
     if app_args:
         from ..app.launch import app_options
 

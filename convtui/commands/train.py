@@ -14,8 +14,7 @@ import sys
 import numpy as np
 
 from ..cli import ArgumentParser, UsageError
-from . import colour
-from .conv import _Exit, parse_args
+from . import colour, parse_args
 
 __all__ = ["build_parser", "run"]
 
@@ -118,10 +117,9 @@ def _plot(states) -> str:
 def run(argv: list[str]) -> int:
     from ..engine.tasks import TASKS, make_task
 
-    try:
-        args = parse_args(build_parser(), argv)
-    except _Exit as exit_:
-        return exit_.code
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):  # --help was printed
+        return args
     if args.task not in TASKS:
         listed = ", ".join(TASKS)
         got = "is required" if args.task is None else f"got {args.task!r}"
