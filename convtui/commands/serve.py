@@ -78,6 +78,12 @@ def run(argv: list[str]) -> int:
         return 2
     url = f"http://{args.host}:{args.port}"
     print(f"convtui: serving the app at {url} (ctrl+c stops)", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"convtui: note: listening on {args.host}: anyone who can reach this port can use "
+            "the app (and run it as you)",
+            file=sys.stderr,
+        )
     try:
         Server(app_command(app_args), host=args.host, port=args.port, title="convtui").serve()
     except OSError as exc:  # the port is taken, or the address is not this machine's
