@@ -8,7 +8,16 @@ pad → orient → slide, and every view of it is computed here.
 array([ 5, 16, 34, 52, 45, 28])
 """
 
-from .engine.backend import MemoryLimitError, get_memory_limit, set_memory_limit
+from .engine.backend import (
+    BackendUnavailable,
+    MemoryLimitError,
+    backend_info,
+    get_backend,
+    get_memory_limit,
+    set_memory_limit,
+    to_numpy,
+    use_backend,
+)
 from .engine.conv import choose_method, convolve, correlate, next_fast_len
 from .engine.geometry import CONVENTIONS, Geometry, output_shape, padding_for, plan
 from .engine.layer import conv_backward, conv_forward, gradient_terms
@@ -22,6 +31,7 @@ from .engine.train import TrainState, train_kernel
 __version__ = "0.1.0"
 
 __all__ = [
+    "BackendUnavailable",
     "CONVENTIONS",
     "Geometry",
     "MemoryLimitError",
@@ -34,11 +44,13 @@ __all__ = [
     "Task",
     "TaskData",
     "TrainState",
+    "backend_info",
     "choose_method",
     "conv_backward",
     "conv_forward",
     "convolve",
     "correlate",
+    "get_backend",
     "get_memory_limit",
     "gradient_terms",
     "make_task",
@@ -51,5 +63,7 @@ __all__ = [
     "steps",
     "toeplitz",
     "toeplitz_taps",
+    "to_numpy",
     "train_kernel",
+    "use_backend",
 ]

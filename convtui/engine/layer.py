@@ -44,8 +44,9 @@ def _real_array(xp, a, name: str):
     return arr
 
 
-def _float_dtype(*arrays) -> np.dtype:
-    dtype = np.result_type(*(a.dtype for a in arrays))
+def _float_dtype(xp, *arrays) -> np.dtype:
+    # numpy cannot read cupy arrays, only their dtypes (slower for numpy's own)
+    dtype = np.result_type(*arrays) if xp is np else np.result_type(*[a.dtype for a in arrays])
     return dtype if dtype.kind == "f" and dtype.itemsize >= 4 else np.dtype(np.float64)
 
 
@@ -188,7 +189,7 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
     x = _real_array(xp, x, "x")
     weight = _real_array(xp, weight, "weight")
     g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups)
-    dtype = _float_dtype(x, weight)
+    dtype = _float_dtype(xp, x, weight)
     n, c_out = x.shape[0], weight.shape[0]
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
@@ -235,7 +236,7 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
             f"grad_output must have the output's shape {expected} for x shape {x.shape} "
             f"and weight shape {weight.shape}, got {grad_output.shape}"
         )
-    dtype = _float_dtype(x, weight, grad_output)
+    dtype = _float_dtype(xp, x, weight, grad_output)
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
     grads = grad_output.astype(dtype, copy=False).reshape(n, groups, c_out // groups, g.size)
@@ -336,6 +337,6 @@ def gradient_terms(
             f"grad_output must have the output's shape {g.output_shape} for x shape "
             f"{x.shape} and kernel shape {g.kernel_shape}, got {grad_output.shape}"
         )
-    dtype = _float_dtype(x, grad_output)
+    dtype = _float_dtype(xp, x, grad_output)
     values = tap_rows(x.astype(dtype, copy=False)[None], g)[:, 0].T
     return grad_output.astype(dtype, copy=False).reshape(-1, 1) * values

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import check_memory, get_array_module, get_memory_limit, to_numpy
+from .backend import check_memory, get_array_module, get_backend, get_memory_limit, to_numpy
 from .conv import convolve, correlate
 from .geometry import Geometry, plan
 from .matrix import toeplitz_taps, weights_at
@@ -180,10 +180,12 @@ class Result:
         self.setup = setup
         self.geometry = setup.geometry
         run = convolve if setup.flip else correlate
-        # on the default backend (the GPU under use_backend("cupy")), read back once;
-        # steps and the matrix show a few numbers at a time and stay on the host
-        xp = get_array_module()
-        x, w = xp.asarray(setup.input), xp.asarray(setup.kernel)
+        x, w = setup.input, setup.kernel
+        if get_backend() == "cupy":
+            # on the GPU, read back once; steps and the matrix show a few numbers at
+            # a time and stay on the host
+            xp = get_array_module()
+            x, w = xp.asarray(x), xp.asarray(w)
         self.output = to_numpy(run(x, w, **setup.options()))
 
     @cached_property
