@@ -81,19 +81,24 @@ def _import_cupy() -> ModuleType:
         return _cupy
     try:
         import cupy
-    except ImportError as exc:  # also raised while sys.modules["cupy"] is None
+    except ModuleNotFoundError as exc:  # also while sys.modules["cupy"] is None
+        if exc.name != "cupy":
+            raise BackendUnavailable(f"CuPy is installed but cannot import: {exc}") from exc
         raise BackendUnavailable(
             f"the cupy backend needs CuPy, which is not installed: {INSTALL_HINT} "
             "(the numpy backend keeps working)"
         ) from exc
+    except Exception as exc:  # a CuPy built for another CUDA, missing libraries ...
+        raise BackendUnavailable(f"CuPy is installed but cannot import: {exc}") from exc
+    reason = ""
     try:
         devices = cupy.cuda.runtime.getDeviceCount()
-    except Exception:  # no driver, or CUDA refuses: no device either way
-        devices = 0
+    except Exception as exc:  # no driver, or CUDA refuses: no device either way
+        devices, reason = 0, f" ({exc})"
     if devices < 1:
         raise BackendUnavailable(
-            "the cupy backend needs a GPU, but CuPy sees no CUDA device (check nvidia-smi "
-            "and CUDA_VISIBLE_DEVICES); the numpy backend keeps working"
+            f"the cupy backend needs a GPU, but CuPy sees no CUDA device{reason}: check "
+            "nvidia-smi and CUDA_VISIBLE_DEVICES; the numpy backend keeps working"
         )
     _cupy = cupy
     return cupy
@@ -141,6 +146,7 @@ class use_backend:  # lower case: called like a function, as numpy.errstate is
         if name == "cupy":
             _import_cupy()
         global _backend
+        self.name = name
         self._restore = _backend  # None (not read yet) is restored as None
         _backend = name
 
@@ -152,7 +158,7 @@ class use_backend:  # lower case: called like a function, as numpy.errstate is
         _backend = self._restore
 
     def __repr__(self) -> str:
-        return f"use_backend({_backend!r})"
+        return f"use_backend({self.name!r})"
 
 
 def backend_info() -> str:

@@ -265,6 +265,23 @@ def test_no_device_is_a_clear_error(monkeypatch):
         use_backend("cupy")
 
 
+def test_a_broken_cupy_is_not_called_missing(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def broken(name, *args, **kwargs):
+        if name == "cupy":
+            raise ImportError("libcudart.so.12: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "cupy", raising=False)
+    monkeypatch.setattr(backend, "_cupy", None)
+    monkeypatch.setattr(builtins, "__import__", broken)
+    with pytest.raises(BackendUnavailable, match="CuPy is installed but cannot import: libcudart"):
+        use_backend("cupy")
+
+
 def test_backend_info_names_the_device(monkeypatch):
     assert backend_info() == "numpy (CPU)"
     fake = _fake_cupy(devices=1)
