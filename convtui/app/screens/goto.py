@@ -69,7 +69,9 @@ class GotoScreen(ModalScreen[int | None]):
         except ValueError as exc:
             self.query_one(".error", Static).update(str(exc))
             return
-        self.dismiss(index)
+        if self.is_current:
+            self.dismiss(index)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_current:  # a second Escape already queued must not pop the screen below
+            self.dismiss(None)

@@ -49,12 +49,19 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=True, header_style="bold", expand=False)
         table.add_column("key", style="bold cyan", no_wrap=True)
         table.add_column("what it does")
+        rows: dict[str, list] = {}  # one row per action, its keys joined
         shadowed = {b.key for b in bindings_of(self.below)}  # the screen's key wins
         for node in (self.below, self.app):
             for binding in bindings_of(node):
                 if node is self.app and binding.key in shadowed:
                     continue
-                table.add_row(key_label(node, binding), binding.description)
+                keys, _text = rows.setdefault(
+                    binding.action, [[], binding.tooltip or binding.description]
+                )
+                if key_label(node, binding) not in keys:
+                    keys.append(key_label(node, binding))
+        for keys, text in rows.values():
+            table.add_row(" / ".join(keys), text)
         table.add_row("ctrl+p", "Command palette: every action by name")
         table.add_row("tab / shift+tab", "Move the focus between panes and editors")
         with VerticalScroll():
@@ -63,4 +70,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Escape, q or ? closes this help.", style="dim"))
 
     def action_dismiss_help(self) -> None:
-        self.dismiss(None)
+        if self.is_current:  # a second Escape already queued must not pop the screen below
+            self.dismiss(None)

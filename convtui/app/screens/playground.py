@@ -65,25 +65,35 @@ class PlaygroundScreen(Screen):
     """Edit an input and a kernel, pick the options, watch the kernel slide."""
 
     BINDINGS = [
-        Binding("right", "next_step", "Step", key_display="→"),
-        Binding("left", "previous_step", "Back", key_display="←"),
+        Binding("right", "next_step", "Step", tooltip="Next step of the slide", key_display="→"),
+        Binding(
+            "left", "previous_step", "Back", tooltip="Previous step of the slide", key_display="←"
+        ),
         Binding("home", "first_step", "First step", show=False),
         Binding("end", "last_step", "Last step", show=False),
         Binding("down", "next_row", "Next row (2-D)", show=False),
         Binding("up", "previous_row", "Previous row (2-D)", show=False),
-        Binding("space", "play", "Play", tooltip="Play or pause the slide"),
+        Binding("space", "play", "Play", tooltip="Play or pause the slide (+/- for speed)"),
         Binding("plus,equals_sign", "faster", "Play faster", show=False, key_display="+"),
         Binding("minus", "slower", "Play slower", show=False, key_display="-"),
         Binding("g", "goto", "Go to step", show=False),
-        Binding("m", "cycle_mode", "Mode"),
-        Binding("f", "toggle_flip", "Flip"),
+        Binding("m", "cycle_mode", "Mode", tooltip="Mode: full → valid → same"),
+        Binding(
+            "f", "toggle_flip", "Flip", tooltip="Convolution (flipped kernel) ↔ cross-correlation"
+        ),
         Binding("s", "increase('stride')", "Stride +1", show=False),
         Binding("S", "decrease('stride')", "Stride -1", show=False),
         Binding("d", "increase('dilation')", "Dilation +1", show=False),
         Binding("D", "decrease('dilation')", "Dilation -1", show=False),
         Binding("p", "increase('padding')", "Padding +1", show=False),
         Binding("P", "decrease('padding')", "Padding -1", show=False),
-        Binding("c", "cycle_convention", "Convention", show=False),
+        Binding(
+            "c",
+            "cycle_convention",
+            "Convention",
+            tooltip="Library convention: numpy → MATLAB → PyTorch → TensorFlow",
+            show=False,
+        ),
         Binding("i", "edit('input')", "Edit input", show=False),
         Binding("k", "edit('kernel')", "Edit kernel", show=False),
         Binding("r", "edit('presets')", "Presets list", show=False),

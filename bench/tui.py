@@ -1,0 +1,123 @@
+"""App speed: cold start to the first complete frame, and the CPU time a step key costs.
+
+Run: ``python bench/tui.py`` (``--runs N`` for more repeats).
+
+* Cold start: wall time of a fresh ``python`` process that builds the app, runs it
+  headless until its first frame is drawn, and exits; against a bare Textual app
+  with a Footer, interleaved, same run.  Median of ``--runs``.
+* Step key: process CPU time (all threads) from sending the Right key until the app
+  is idle again with the repaint done, under Pilot, with the matrix pane visible
+  (160×50), at n = 64 (1-D) and a 64×64 image; against the same key in a bare app
+  whose binding updates one Static (the floor: Pilot's own polling and one repaint).
+  Medians of 40 keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BARE = """
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+class Bare(App):
+    BINDINGS = [Binding("right", "step", "Step"), Binding("q", "quit", "Quit")]
+    def compose(self):
+        yield Static("0", id="n")
+        yield Footer()
+    def action_step(self):
+        n = self.query_one("#n")
+        n.update(str(int(str(n.render())) + 1))
+"""
+
+CHILD = {
+    "bare": BARE + "\napp = Bare()\n",
+    "convtui": "from convtui.app import make_app\napp = make_app()\n",
+}
+RUN_TO_FIRST_FRAME = """
+async def first_frame(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+app.run(headless=True, size=(120, 40), auto_pilot=first_frame)
+"""
+
+
+def cold_start(kind: str) -> float:
+    code = CHILD[kind] + RUN_TO_FIRST_FRAME
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+async def step_cpu(app, keys: int) -> list[float]:
+    times = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        for _ in range(keys):
+            t0 = time.process_time()
+            await pilot.press("right")
+            await pilot.pause()
+            times.append(time.process_time() - t0)
+    return times
+
+
+def bare_app():
+    namespace: dict = {}
+    exec(BARE, namespace)
+    return namespace["Bare"]()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keys", type=int, default=40)
+    args = parser.parse_args()
+
+    import numpy as np
+
+    from convtui.app import make_app
+    from convtui.engine.setup import Setup
+
+    ours, bare = [], []
+    for _ in range(args.runs):
+        bare.append(cold_start("bare"))
+        ours.append(cold_start("convtui"))
+    b, o = statistics.median(bare), statistics.median(ours)
+    print(f"median of {args.runs} runs (cold start) and {args.keys} keys (step)")
+    print("| measure | convtui | bare Textual + Footer | ratio / difference | goal |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| cold start to first frame | {o * 1000:.0f} ms | {b * 1000:.0f} ms | {o / b:.2f}× | ≤ 1.5× |"
+    )
+
+    rng = np.random.default_rng(0)
+    floor = statistics.median(asyncio.run(step_cpu(bare_app(), args.keys)))
+    cases = [
+        ("step key, 1-D n=64, k=5", Setup(rng.integers(0, 9, 64), [1, 2, 3, 2, 1]), 20),
+        (
+            "step key, 2-D 64×64, 3×3",
+            Setup(rng.integers(0, 9, (64, 64)), np.ones((3, 3)), "same"),
+            50,
+        ),
+    ]
+    for name, setup, goal in cases:
+        cpu = statistics.median(asyncio.run(step_cpu(make_app(setup=setup), args.keys)))
+        extra = (cpu - floor) * 1000
+        print(
+            f"| {name} (CPU) | {cpu * 1000:.1f} ms | {floor * 1000:.1f} ms | "
+            f"+{extra:.1f} ms over the floor | ≤ {goal} ms |"
+        )
+
+
+if __name__ == "__main__":
+    main()
