@@ -53,8 +53,7 @@ def _abs_max(a) -> int:
 
 def _integer_bound(xp, x, w) -> int:
     """An upper bound on any |output| for integer inputs: max|x| · sum|w|."""
-    w_max = _abs_max(w)
-    if xp is not np and w_max * w.size <= _INT64_MAX:
+    if xp is not np and _abs_max(w) * w.size <= _INT64_MAX:
         # sum on the device: it cannot overflow, and the kernel stays where it is
         kernel_sum = int(xp.abs(w.astype(np.int64)).sum())
     else:
