@@ -96,9 +96,8 @@ def main() -> None:
     print(f"median of {args.runs} runs (cold start) and {args.keys} keys (step)")
     print("| measure | convtui | bare Textual + Footer | ratio / difference | goal |")
     print("|---|---|---|---|---|")
-    print(
-        f"| cold start to first frame | {o * 1000:.0f} ms | {b * 1000:.0f} ms | {o / b:.2f}× | ≤ 1.5× |"
-    )
+    row = f"{o * 1000:.0f} ms | {b * 1000:.0f} ms | {o / b:.2f}×"
+    print(f"| cold start to first frame | {row} | ≤ 1.5× |")
 
     rng = np.random.default_rng(0)
     floor = statistics.median(asyncio.run(step_cpu(bare_app(), args.keys)))

@@ -37,7 +37,7 @@ class Editors(Vertical):
     Editors OptionList { height: auto; max-height: 9; }
     """
 
-    state = reactive(None, init=False, always_update=True)
+    state = reactive(None, init=False, always_update=True, repaint=False)
     """The playground's state (set by the screen)."""
 
     def __init__(self, **kwargs):

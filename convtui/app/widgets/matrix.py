@@ -47,7 +47,7 @@ def _human(nbytes: float) -> str:
 class MatrixPane(Widget, can_focus=True):
     """``M · x = y`` around the current row; shared weights share a colour."""
 
-    state = reactive(None, init=False, always_update=True)
+    state = reactive(None, init=False, always_update=True, repaint=False)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

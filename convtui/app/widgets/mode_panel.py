@@ -33,7 +33,7 @@ class ModePanel(Static):
     ModePanel { height: auto; padding: 0 0 1 0; }
     """
 
-    state = reactive(None, init=False, always_update=True)
+    state = reactive(None, init=False, always_update=True, repaint=False)
 
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)

@@ -21,7 +21,7 @@ def _real(values) -> list[float]:
 class PlotPane(PlotextPlot, can_focus=True):
     """Input, kernel as applied and output, redrawn when the setup changes."""
 
-    state = reactive(None, init=False, always_update=True)
+    state = reactive(None, init=False, always_update=True, repaint=False)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

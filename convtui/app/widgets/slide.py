@@ -45,7 +45,7 @@ class SlidePane(Widget, can_focus=True):
     SlidePane { padding: 0 1; }
     """
 
-    state = reactive(None, init=False, always_update=True)
+    state = reactive(None, init=False, always_update=True, repaint=False)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
