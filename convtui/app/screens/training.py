@@ -318,8 +318,8 @@ class TrainingScreen(Screen):
                 made += run.advance(batch, only_while_running=True)
                 if run.finished:
                     break
-                if now - last_post >= UPDATE_EVERY:
-                    last_post = now
+                if now - last_post >= UPDATE_EVERY and self.is_current:
+                    last_post = now  # (behind the playground the UI is left alone)
                     self.post_message(TrainingProgress(run))
                 time.sleep(0)  # let the UI thread in between batches
         except Exception as exc:  # shown in the pane; the app keeps running
