@@ -288,3 +288,33 @@ def help_lines(app) -> list[str]:
             if text:
                 lines.append(text)
     return lines
+
+
+async def test_coming_back_reads_the_changed_playground_until_training_starts():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pane(pilot)
+        await pilot.press("t")
+        app.playground.set_setup(app.playground.setup.replace(kernel=[1, -1]))
+        await pilot.press("t")
+        np.testing.assert_array_equal(screen.run.target_kernel, [1, -1])  # not trained yet
+        await pilot.press("s", "t")
+        app.playground.set_setup(app.playground.setup.replace(kernel=[2, 2, 2]))
+        await pilot.press("t")
+        await pilot.pause()
+        # a run under way is kept; the pane says how to take the new kernel
+        np.testing.assert_array_equal(screen.run.target_kernel, [1, -1])
+        assert "r starts over with its kernel" in status(app)
+        await pilot.press("r")
+        np.testing.assert_array_equal(screen.run.target_kernel, [2, 2, 2])
+
+
+async def test_a_playground_it_cannot_train_on_shows_why():
+    app = make_app(input="1, 2", kernel="1, 2, 3", mode="valid")  # an empty output
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pane(pilot)
+        assert screen.run is None
+        assert "Cannot learn the playground's kernel: the output is empty" in status(app)
+        await pilot.press("space", "s", "right", "u")  # nothing to do, nothing breaks
+        await pilot.press("n")  # the next task trains
+        assert screen.task_name == "hidden" and screen.run is not None

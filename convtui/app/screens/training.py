@@ -246,7 +246,12 @@ class TrainingScreen(Screen):
             return None
 
     def choose_task(self, task: str) -> bool:
-        """Switch to ``task`` (a preset name or ``"playground"``) with its own settings."""
+        """Switch to ``task`` (a preset name or ``"playground"``) with its own settings.
+
+        A task that cannot be trained on (say the playground's output is empty) shows
+        why and keeps the current run.
+        """
+        what = "Cannot learn the playground's kernel" if task == PLAYGROUND else f"Task {task!r}"
         try:
             if task == PLAYGROUND:
                 setup = self._playground_setup()
@@ -256,10 +261,12 @@ class TrainingScreen(Screen):
             else:
                 problem = Problem.from_task(task)
         except ValueError as exc:
-            self._refuse(f"Cannot train on {task!r}: {exc}")
+            self._refuse(f"{what}: {exc}")
+            return False
+        if not self._start_over(problem, TrainConfig.for_problem(problem), what):
             return False
         self.task_name = task
-        return self._start_over(problem, TrainConfig.for_problem(problem))
+        return True
 
     def configure(self, **changes) -> bool:
         """Change the model's options (``lr=0.5``, ``optimizer="sgd"`` ...); starts over.
@@ -270,11 +277,11 @@ class TrainingScreen(Screen):
             return False
         return self._start_over(self.run.problem, replace(self.config, **changes))
 
-    def _start_over(self, problem: Problem, config: TrainConfig) -> bool:
+    def _start_over(self, problem: Problem, config: TrainConfig, what: str = "") -> bool:
         try:
             run = TrainingRun(problem, config)
         except ValueError as exc:
-            self._refuse(str(exc))
+            self._refuse(f"{what}: {exc}" if what else str(exc))
             return False
         self._stop()
         self.run, self.config = run, config
@@ -368,10 +375,13 @@ class TrainingScreen(Screen):
 
     def action_task(self, by: int) -> None:
         names = TASK_NAMES
-        self.choose_task(names[(names.index(self.task_name) + by) % len(names)])
+        start = names.index(self.task_name)
+        for step in range(1, len(names)):  # past any task that cannot be trained on now
+            if self.choose_task(names[(start + by * step) % len(names)]):
+                return
 
     def _change(self, config: TrainConfig, what: str) -> None:
-        if self._start_over(self.run.problem, config):
+        if self._start_over(self.run.problem, config, what):
             self.note = f"{what}: starting over from update 0."
             self._publish()
 
