@@ -80,11 +80,11 @@ class TrainingProgress(Message):
 class TrainingStatus(Widget):
     """The task, the model's options with their keys, and where the run stands.
 
-    A fixed four lines, so a new status repaints this widget only (no new layout).
+    A fixed five lines, so a new status repaints this widget only (no new layout).
     """
 
     DEFAULT_CSS = """
-    TrainingStatus { height: 4; padding: 0 1; }
+    TrainingStatus { height: 5; padding: 0 1; }
     """
 
     def __init__(self, **kwargs):
@@ -356,6 +356,7 @@ class TrainingScreen(Screen):
         steps = self.config.steps
         self.goal = steps * (run.step // steps + 1)  # the next multiple of the task's steps
         run.set_running(True)
+        self.note = ""
         self._train(run, self.goal)
         self._publish()
 
@@ -363,6 +364,7 @@ class TrainingScreen(Screen):
         if self.run is None:
             return
         self.run.set_running(False)
+        self.note = ""
         if self.run.advance(1) == 0 and self.run.finished:
             self.notify(self._finished_text(self.run), severity="warning")
         self._publish()
@@ -480,14 +482,15 @@ class TrainingScreen(Screen):
     def _finished_text(self, run: TrainingRun) -> str:
         if run.diverged:
             return (
-                f"The loss blew up at update {run.step}: learning rate {number(self.config.lr)} "
-                "is too high. Press - to lower it."
+                f"The loss blew up: learning rate {number(self.config.lr)} is too high; "
+                "press - to lower it."
             )
         if run.error:
             return f"Training stopped: {run.error}"
         return "This run has made all the updates it can; r starts over."
 
     def _status(self, run: TrainingRun, state, running: bool) -> Content:
+        """Five lines of at most 78 characters: task, model (two), progress, a note."""
         c, problem = self.config, run.problem
         title = problem.title
         if problem.name == PLAYGROUND:
@@ -502,17 +505,26 @@ class TrainingScreen(Screen):
             where = ("● training", "bold $success")
         else:
             where = ("‖ paused" if state.step else "■ ready", "bold")
+
+        def option(text: str, keys: str, end: str = " · ") -> list:
+            return [text, (f" {keys}", "dim"), end]
+
         parts = [
-            ("Task ", "bold $accent"),
+            ("Task  ", "bold $accent"),
             (title, "bold"),
             ("  n\n", "dim"),
             ("Model ", "bold $accent"),
-            f"{conv} f · {c.mode} m · kernel {shape} k/K · {c.activation} v · "
-            f"{c.optimizer} o · lr {number(c.lr)} -/+\n",
+            *option(conv, "f"),
+            *option(f"mode {c.mode}", "m"),
+            *option(f"kernel {shape}", "k/K"),
+            *option(c.activation, "v", "\n      "),
+            *option(c.optimizer, "o"),
+            *option(f"learning rate {number(c.lr)}", "-/+"),
+            *option(f"speed {speed}", "</>", "\n"),
             where,
             f"  update {state.step:,} of {max(self.goal, state.step):,}  ·  loss ",
             (_loss(state.loss), "bold"),
-            f"  ·  speed {speed} </>\n",
+            "\n",
         ]
         if run.diverged or run.error:
             parts.append((self._finished_text(run), "$error"))

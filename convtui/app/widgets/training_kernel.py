@@ -99,12 +99,12 @@ class KernelBars(Widget):
             rows.append(("bias", state.bias, run.target_bias, False))
         values = np.array([abs(v) for _, a, b, _ in rows for v in (a, b) if np.isfinite(v)])
         scale = float(values.max()) if values.size and values.max() > 0 else 1.0
-        label_width = max(len(name) for name, *_ in rows) + 2
+        label_width = max(len(name) for name, *_ in rows) + 3  # "▸ " and a space before the bar
         width = max(9, min(41, self.size.width - label_width - 22))
         width -= 1 - width % 2  # odd: the zero line in the middle
         parts: list = [(f"{'':{label_width + width}}  {'learned':>9}  {'target':>9}\n", "dim")]
         for name, value, goal, selected in rows:
-            label = ("▸ " if selected else "  ") + f"{name:<{label_width - 2}}"
+            label = ("▸ " if selected else "  ") + f"{name:<{label_width - 3}} "
             parts.append((label, "bold reverse" if selected else ""))
             parts.append(bar(value, goal, scale, width))
             parts.append(f"  {value_text(value):>9}  {value_text(goal):>9}\n")
