@@ -120,3 +120,13 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ------------------------------------------------ training pane (issue 5), appended
+# A playground step key while the training pane trains in the background: the code is
+# in bench/tui_training.py (run it alone for its options, e.g. --keys 60); a plain
+# `python bench/tui.py` runs it after the tables above.
+if __name__ == "__main__":
+    import tui_training  # bench/ is on sys.path when this file runs as a script
+
+    tui_training.main([])
