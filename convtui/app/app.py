@@ -21,7 +21,6 @@ from .presets import SEED
 from .screens.help import HelpScreen
 from .screens.lessons import LESSON_BINDINGS, LessonActions
 from .screens.playground import PlaygroundScreen
-from .screens.training import TrainingScreen
 from .session_actions import SESSION_BINDINGS, SessionActions
 
 __all__ = ["ConvApp", "make_app", "setup_from_options"]
@@ -54,7 +53,7 @@ class ConvApp(LessonActions, SessionActions, App):
         self.options: dict[str, Any] = dict(options)
         """Options for parts of the app that read them (sessions, lessons ...)."""
         self.add_mode("playground", lambda: PlaygroundScreen(self.initial_setup))
-        self.add_mode("training", TrainingScreen)
+        self.add_mode("training", _training_screen)
 
     def on_mount(self) -> None:
         self.switch_mode("playground")
@@ -70,6 +69,12 @@ class ConvApp(LessonActions, SessionActions, App):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+
+def _training_screen():
+    from .screens.training import TrainingScreen  # imported on first use, not at start-up
+
+    return TrainingScreen()
 
 
 def setup_from_options(options: dict[str, Any]) -> Setup:
