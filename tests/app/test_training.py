@@ -318,3 +318,17 @@ async def test_a_playground_it_cannot_train_on_shows_why():
         await pilot.press("space", "s", "right", "u")  # nothing to do, nothing breaks
         await pilot.press("n")  # the next task trains
         assert screen.task_name == "hidden" and screen.run is not None
+
+
+async def test_use_a_kernel_learned_on_a_task_shows_it_on_the_task_input():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pane(pilot)
+        assert screen.choose_task("edges")  # correlate, mode "same", 8 step signals of 64
+        await pilot.press("s", "s", "u")
+        setup = app.playground.setup
+        np.testing.assert_array_equal(setup.kernel, np.round(screen.run.state.kernel, 4))
+        assert (setup.mode, setup.flip) == ("same", False)
+        np.testing.assert_array_equal(setup.input, np.round(screen.run.problem.x[0], 3))
+        expected = np.correlate(setup.input, setup.kernel, "same")
+        np.testing.assert_allclose(app.playground.state.result.output, expected)

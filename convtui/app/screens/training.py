@@ -4,8 +4,8 @@ One :class:`~convtui.app.trainer.TrainingRun` at a time.  Training runs in a
 thread worker that makes updates at the chosen speed and posts
 :class:`TrainingProgress` at most 20 times a second; the screen then hands a
 :class:`~convtui.app.trainer.Snapshot` down to its panes (loss curve, kernel
-bars, tied weights).  Pause, one step and reset take the run's lock, so they
-land between two updates.  Changing an option starts a new run.
+bars, tied weights).  Pause and one step take the run's lock, so they land
+between two updates; reset and every change of option start a new run.
 """
 
 from __future__ import annotations
@@ -435,25 +435,19 @@ class TrainingScreen(Screen):
         """Put the learned kernel (rounded to 4 decimals) into the playground."""
         run = self.run
         if run is None or run.diverged:
-            self.notify("There is no usable kernel: the run diverged.", severity="error")
+            why = "nothing has been trained" if run is None else "the run diverged"
+            self.notify(f"There is no kernel to use: {why}.", severity="error")
             return
         kernel = run.state.kernel.round(4) + 0.0  # + 0.0 turns -0.0 into 0.0
-        source = run.problem.source
+        # the kernel goes with the mode and orientation it was trained for
+        changes = {"kernel": kernel, "mode": self.config.mode, "flip": self.config.flip}
+        if run.problem.source is None:  # a task: show the kernel on the task's first example
+            plain = {"stride": 1, "dilation": 1, "padding": 0, "convention": "numpy"}
+            changes.update(input=run.problem.x[0].round(3), **{**plain, **run.problem.geometry})
         try:
             playground = self.app.playground
-            base = playground.setup if source is None else source
-            if source is None:  # a task: show the kernel on the task's first example
-                base = base.replace(
-                    input=run.problem.x[0].round(3),
-                    kernel=kernel,
-                    mode=self.config.mode,
-                    flip=self.config.flip,
-                    stride=1,
-                    dilation=1,
-                    padding=0,
-                    **run.problem.geometry,
-                )
-            playground.set_setup(base.replace(kernel=kernel))
+            base = playground.setup if run.problem.source is None else run.problem.source
+            playground.set_setup(base.replace(**changes))
         except (LookupError, ValueError) as exc:
             self.notify(f"The playground refused the kernel: {exc}", severity="error")
             return
@@ -503,6 +497,8 @@ class TrainingScreen(Screen):
             where = ("✗ diverged" if run.diverged else "✗ stopped", "bold $error")
         elif running:
             where = ("● training", "bold $success")
+        elif state.step and state.step >= self.goal:
+            where = ("✓ done", "bold $success")  # space makes as many updates again
         else:
             where = ("‖ paused" if state.step else "■ ready", "bold")
 
