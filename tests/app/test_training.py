@@ -71,6 +71,13 @@ async def test_reached_by_key_and_from_the_command_palette():
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen))
+        # the pane's own actions are in the palette too
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"one step")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: getattr(getattr(app.screen, "run", None), "step", 0) == 1)
 
 
 async def test_starts_from_a_random_kernel_with_the_playground_kernel_hidden():
