@@ -18,7 +18,7 @@ MAX_ELEMENTS = 2**20  # a 1024×1024 image
 
 _REAL = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(
-    rf"[+-]?(?:(?P<real>{_REAL})(?:(?P<isign>[+-])(?P<imag>{_REAL})[jJ])?(?P<j>[jJ])?"
+    rf"[+-]?(?:(?P<real>{_REAL})(?:(?P<isign>[+-])(?P<imag>{_REAL})[jJ]|(?P<j>[jJ]))?"
     r"|(?P<word>nan|inf|infinity))",
     re.IGNORECASE,
 )
@@ -102,6 +102,11 @@ class _Scanner:
             if ch == ",":
                 raise self.error("empty field: expected a number before ','")
             values.append(self.number())
+            if self.peek() not in ("", " ", "\t", "\r", "\n", ",", ";", "]"):
+                raise self.error(
+                    f"unexpected {self.peek()!r} right after a number: "
+                    "separate numbers with a comma or a space"
+                )
             self.skip_space(newlines=False)
             if self.peek() == ",":
                 comma = self.i

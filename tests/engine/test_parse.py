@@ -56,6 +56,8 @@ def test_floats_and_complex():
         ("[[[[1]]]]", 3, "too deeply nested"),
         ("__import__('os')", 0, "unexpected character"),
         ("99999999999999999999", 0, "too large"),
+        ("1+2jJ", 4, "after the number"),
+        ("1-2", 1, "separate numbers with a comma or a space"),
     ],
 )
 def test_errors_say_what_and_where(text, position, words):
