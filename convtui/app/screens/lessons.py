@@ -59,6 +59,7 @@ class LessonListScreen(ModalScreen[int | None]):
         self.course = course
         self.progress = progress
         self.current = current
+        self._closing = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -98,10 +99,16 @@ class LessonListScreen(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+        self._close(int(event.option.id))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, number: int | None) -> None:
+        # Keys typed fast can select twice before the screen is gone: answer once.
+        if not self._closing:
+            self._closing = True
+            self.dismiss(number)
 
 
 class LessonActions:
