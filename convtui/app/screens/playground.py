@@ -107,10 +107,12 @@ class PlaygroundScreen(Screen):
 
     AUTO_FOCUS = "#slide"
 
-    setup: reactive[Setup] = reactive(SEED, init=False, always_update=True)
+    setup: reactive[Setup] = reactive(SEED, init=False, always_update=True, repaint=False)
     """The playground's whole state; assign it (or call ``set_setup``) to replace it."""
 
-    state: reactive[PlaygroundState | None] = reactive(None, init=False, always_update=True)
+    state: reactive[PlaygroundState | None] = reactive(
+        None, init=False, always_update=True, repaint=False
+    )
     """What the panes draw; derived from ``setup``, its result and the step."""
 
     view: reactive[str] = reactive("slide", init=False)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from rich.console import Group
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widget import Widget
 
 from ..formatting import number
 from .grid import OUTPUT, window
+from .lines import LinesPane
 
 __all__ = ["MatrixPane", "TAP_COLOURS"]
 
@@ -44,33 +42,28 @@ def _human(nbytes: float) -> str:
     return f"{nbytes:.0f} PB"
 
 
-class MatrixPane(Widget, can_focus=True):
+class MatrixPane(LinesPane, can_focus=True):
     """``M · x = y`` around the current row; shared weights share a colour."""
-
-    state = reactive(None, init=False, always_update=True, repaint=False)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.border_title = "Matrix  M · x = y  [3]"
 
-    def watch_state(self) -> None:
-        self.refresh()
-
-    def render(self):
+    def lines(self, width: int, height: int) -> list[Text]:
         state = self.state
         if state is None or state.result is None:
-            return ""
+            return []
         setup = state.setup
         g = setup.geometry
         n_rows, n_cols = g.size, math.prod(g.input_shape)
-        width, height = max(self.size.width, 20), max(self.size.height, 6)
+        width, height = max(width, 20), max(height, 6)
         head = Text(f"M is {n_rows}×{n_cols}: row r is step r", style="bold")
         if g.ndim == 2:
             head.append("  (doubly-block Toeplitz)", style="dim")
         if not state.result.matrix_fits():
             head.append(f"  whole: {_human(n_rows * n_cols * 8)}, drawing what fits", style="dim")
         if n_rows == 0:
-            return Group(head, Text("The output is empty, so M has no rows.", style="bold"))
+            return [head, Text("The output is empty, so M has no rows.", style="bold")]
         kernel = setup.kernel.ravel()
         if not setup.flip and kernel.dtype.kind == "c":
             kernel = kernel.conj()
@@ -129,7 +122,7 @@ class MatrixPane(Widget, can_focus=True):
             line.append(more[1], style="dim")
             line.append(f" = {number(output[r])}", style=f"{OUTPUT} bold" if here else OUTPUT)
             lines.append(line)
-        return Group(*lines, *legend)
+        return [*lines, *legend]
 
     @staticmethod
     def _legend(g, labels: list[str], values: list[str], width: int) -> list[Text]:

@@ -9,13 +9,11 @@ as the seed example.
 from __future__ import annotations
 
 import numpy as np
-from rich.console import Group
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widget import Widget
 
 from ..formatting import number
 from .grid import CURRENT, KERNEL, OUTPUT, PAD, PRODUCT, WINDOW, grid, side_by_side, window
+from .lines import LinesPane
 
 __all__ = ["SlidePane", "equation"]
 
@@ -38,22 +36,29 @@ def equation(step, width: int) -> str:
     return f"{name} = {' + '.join(shown)} = {value}  ({len(terms)} terms)"
 
 
-class SlidePane(Widget, can_focus=True):
+class SlidePane(LinesPane, can_focus=True):
     """Step through the slide: arrow keys, Home/End, space to play, g to jump."""
 
     DEFAULT_CSS = """
     SlidePane { padding: 0 1; }
     """
 
-    state = reactive(None, init=False, always_update=True, repaint=False)
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.border_title = "Slide  [2]"
         self._widths: tuple[object, int] | None = None
+        self._widths2d: tuple[object, tuple[int, int, int, int]] | None = None
 
-    def watch_state(self) -> None:
-        self.refresh()
+    def _block_widths(self, state) -> tuple[int, int, int, int]:
+        """Cell widths of the 2-D blocks (input, kernel, products, output), once per setup."""
+        if self._widths2d is None or self._widths2d[0] is not state.result:
+            setup, output = state.setup, state.result.output
+            x = setup.input[:64, :64]
+            biggest = float(np.abs(x).max(initial=0)) * float(np.abs(setup.kernel).max(initial=0))
+            k_w = _width(setup.kernel)
+            p_w = max(_width([biggest, -biggest]), k_w)
+            self._widths2d = (state.result, (_width(x), k_w, p_w, _width(output[:64, :64])))
+        return self._widths2d[1]
 
     def _cell_width(self, setup) -> int:
         """One width for every cell of this setup, so cells do not jump while stepping."""
@@ -66,15 +71,15 @@ class SlidePane(Widget, can_focus=True):
             self._widths = (setup, max(min(width, 9), 3))
         return self._widths[1]
 
-    def render(self):
+    def lines(self, width: int, height: int) -> list[Text]:
         state = self.state
         if state is None:
-            return ""
+            return []
         if state.result is None:
-            return Text("computing…", style="dim")
+            return [Text("computing…", style="dim")]
         setup = state.setup
         g = setup.geometry
-        width = max(self.size.width, 20)
+        width = max(width, 20)
         status = Text()
         status.append(f"step {state.step + 1} of {g.size}", style="bold")
         if state.playing:
@@ -86,7 +91,7 @@ class SlidePane(Widget, can_focus=True):
         else:
             note = Text("cross-correlation: the kernel slides as written", style="italic")
         if g.size == 0:
-            return Group(
+            return [
                 status,
                 note,
                 Text(
@@ -94,21 +99,21 @@ class SlidePane(Widget, can_focus=True):
                     "padded input. Try mode full or same (m), or more padding (p).",
                     style="bold",
                 ),
-            )
+            ]
         step = state.result.steps[state.step]
         eq = Text(equation(step, width), style="bold")
         eq_lines = len(eq.wrap(self.app.console, width))
         if g.ndim == 1:
             body = self._render_1d(state, step, width)
         elif g.ndim == 2:
-            body = self._render_2d(state, step, width, self.size.height - 2 - eq_lines)
+            body = self._render_2d(state, step, width, height - 2 - eq_lines)
         else:
             body = [
                 Text("3-D: the equation below shows each step; the grids are 1-D and 2-D only.")
             ]
         for line in body:
             line.truncate(width, overflow="crop")
-        return Group(status, note, *body, eq)
+        return [status, note, *body, eq]
 
     # -- 1-D ----------------------------------------------------------------
 
@@ -197,9 +202,7 @@ class SlidePane(Widget, can_focus=True):
                 return "·", "dim"
             return number(output[r, c]), CURRENT if i == state.step else OUTPUT
 
-        x_w, k_w = _width(setup.input[:64, :64]), _width(setup.kernel)
-        p_w = max(_width(products), k_w)
-        y_w = _width(output[: min(output.shape[0], 64), : min(out_cols, 64)])
+        x_w, k_w, p_w, y_w = self._block_widths(state)
         k_cols = window(k1, 0, k1 - 1, 8)
         small = len(k_cols) * (k_w + p_w) + 10  # the kernel and products blocks, with gaps
         # the output grid goes to the right when there is room, else below the input
