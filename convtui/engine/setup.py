@@ -108,9 +108,9 @@ class Setup:
         if not isinstance(other, Setup):
             return NotImplemented
         return (
-            np.array_equal(self.input, other.input)
+            np.array_equal(self.input, other.input, equal_nan=True)
             and self.input.dtype == other.input.dtype
-            and np.array_equal(self.kernel, other.kernel)
+            and np.array_equal(self.kernel, other.kernel, equal_nan=True)
             and self.kernel.dtype == other.kernel.dtype
             and self.geometry == other.geometry
         )
