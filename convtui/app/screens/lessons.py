@@ -59,7 +59,7 @@ class LessonListScreen(ModalScreen[int | None]):
         self.course = course
         self.progress = progress
         self.current = current
-        self._closing = False
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -106,8 +106,8 @@ class LessonListScreen(ModalScreen[int | None]):
 
     def _close(self, number: int | None) -> None:
         # Keys typed fast can select twice before the screen is gone: answer once.
-        if not self._closing:
-            self._closing = True
+        if not self._answered:
+            self._answered = True
             self.dismiss(number)
 
 
