@@ -17,6 +17,7 @@ from textual.binding import Binding
 from ..engine.parse import parse_array
 from ..engine.setup import Setup
 from .commands import ActionCommands
+from .palette import SafeCommandPalette
 from .presets import SEED
 from .screens.help import HelpScreen
 from .screens.lessons import LESSON_BINDINGS, LessonActions
@@ -46,6 +47,11 @@ class ConvApp(LessonActions, SessionActions, App):
         *LESSON_BINDINGS,
         *SESSION_BINDINGS,
     ]
+
+    def action_command_palette(self) -> None:
+        """Show the command palette (guarded against Textual's paging race)."""
+        if self.use_command_palette and not SafeCommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def __init__(self, setup: Setup | None = None, **options: Any):
         super().__init__()

@@ -18,6 +18,12 @@ def _real(values) -> list[float]:
     return np.real(np.asarray(values, dtype=complex if np.iscomplexobj(values) else float)).tolist()
 
 
+def _finite(xs, ys) -> tuple[list[float], list[float], int]:
+    """The points plotext can draw (it fails on NaN and inf), and how many were left out."""
+    kept = [(a, b) for a, b in zip(xs, ys) if np.isfinite(a) and np.isfinite(b)]
+    return [a for a, _ in kept], [b for _, b in kept], len(ys) - len(kept)
+
+
 class PlotPane(PlotextPlot, can_focus=True):
     """Input, kernel as applied and output, redrawn when the setup changes."""
 
@@ -59,11 +65,18 @@ class PlotPane(PlotextPlot, can_focus=True):
             title = f"row {x_row} of x, middle row of w, row {row} of y"
         oriented = w[::-1] if setup.flip else w
         centre = (span - 1) / 2
-        plt.plot(list(range(len(x))), _real(x), label="input x", marker="braille")
-        taps = [j * d - centre for j in range(len(oriented))]
-        plt.plot(taps, _real(oriented), label="w as applied", marker="braille")
-        if len(y):
-            centres = [i * s + centre - before for i in range(len(y))]
-            plt.plot(centres, _real(y), label="output y", marker="braille")
+        series = [
+            ("input x", list(range(len(x))), _real(x)),
+            ("w as applied", [j * d - centre for j in range(len(oriented))], _real(oriented)),
+            ("output y", [i * s + centre - before for i in range(len(y))], _real(y)),
+        ]
+        left_out = 0
+        for label, xs, ys in series:
+            xs, ys, missing = _finite(xs, ys)
+            left_out += missing
+            if ys:
+                plt.plot(xs, ys, label=label, marker="braille")
+        if left_out:
+            title += f" · {left_out} NaN/inf not drawn"
         plt.title(title)
         self.refresh()

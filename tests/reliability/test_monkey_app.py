@@ -1,0 +1,107 @@
+"""App monkey testing: random keys, mouse clicks and terminal resizes in every screen.
+
+Each seed sends EVENTS_PER_SEED events: bursts of random keys (every key any screen
+binds, the keys that open each screen, and typing keys), clicks at random cells and
+resizes to random sizes between 20×10 and 250×80.  Any exception inside the app fails
+the test (``run_test`` re-raises it).  At the end, Escape leaves dialogs and editors and
+``q`` must really quit: ``app._exit`` is set by the app itself, not by the test harness.
+
+Keys go through the driver in bursts (as a fast typist's would arrive) and the app
+settles between bursts; Pilot's ``press`` waits after every key, which is ten times
+slower and no more thorough.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+from textual import events
+
+from convtui.app import make_app
+from convtui.app.presets import PRESETS
+
+SEEDS = list(range(8))
+EVENTS_PER_SEED = 2500  # 8 seeds: 20,000 events
+BURST = 40
+HANG_SECONDS = 30
+
+OPEN_SCREENS = ["question_mark", "t", "l", "x", "e", "g", "ctrl+p", "ctrl+s", "a", "T"]
+MOVES = ["right", "left", "up", "down", "home", "end", "pageup", "pagedown", "tab", "shift+tab"]
+ACTIONS = list("mfsSdDpPcikrn1234hwRLyNX<>[]") + [
+    "space",
+    "enter",
+    "escape",
+    "backspace",
+    "delete",
+    "plus",
+    "minus",
+    "right_square_bracket",
+    "left_square_bracket",
+]
+TYPING = list("0123456789 ,;.-ej") + ["full stop", "comma"]
+QUIT_KEYS = {"q", "ctrl+q", "ctrl+c"}
+
+
+def random_key(rng: random.Random) -> str:
+    pool = rng.choices([OPEN_SCREENS, MOVES, ACTIONS, TYPING], weights=[1, 4, 4, 3])[0]
+    return rng.choice(pool)
+
+
+def send_keys(app, keys: list[str]) -> None:
+    """Queue key events as the terminal driver would deliver them."""
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " ", "comma": ",", "full stop": "."}.get(key)
+        name = {"full stop": "full_stop"}.get(key, key)
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # ctrl+s may save a session: keep it out of the tree
+    rng = random.Random(seed)
+    setup = PRESETS[seed % len(PRESETS)].setup
+    app = make_app(setup=setup)
+    width, height = rng.randint(20, 250), rng.randint(10, 80)
+    sent = 0
+    recent: list[str] = []  # the last events, to say what led to a failure or a hang
+
+    async def settle(what: str, awaitable) -> None:
+        recent.append(what)
+        del recent[:-8]
+        try:
+            await asyncio.wait_for(awaitable, HANG_SECONDS)
+        except TimeoutError:
+            pytest.fail(f"the app hung after: {recent}; screen stack {app.screen_stack}")
+
+    async with app.run_test(size=(width, height)) as pilot:
+        while sent < EVENTS_PER_SEED:
+            roll = rng.random()
+            if roll < 0.04:
+                width, height = rng.randint(20, 250), rng.randint(10, 80)
+                await settle(f"resize {width}x{height}", pilot.resize_terminal(width, height))
+                sent += 1
+            elif roll < 0.15:
+                x, y = rng.randrange(width), rng.randrange(height)
+                await settle(f"click {x},{y}", pilot.click(offset=(x, y)))
+                sent += 1
+            else:
+                keys = [random_key(rng) for _ in range(BURST)]
+                assert not QUIT_KEYS & set(keys)
+                send_keys(app, keys)
+                sent += len(keys)
+                recent.append(" ".join(keys))
+            await settle("settle", pilot.pause())
+            assert not app._exit, f"the app quit without a quit key after: {recent}"
+        for _ in range(6):
+            await pilot.press("escape")
+        for _ in range(3):  # q closes help-like screens first, then quits
+            if not app._exit:
+                await pilot.press("q")
+                await pilot.pause()
+        assert app._exit, f"q did not quit; screen stack: {app.screen_stack}"
+    assert app.return_code == 0
