@@ -76,7 +76,6 @@ class PlotPane(PlotextPlot, can_focus=True):
             left_out += missing
             if ys:
                 plt.plot(xs, ys, label=label, marker="braille")
-        if left_out:
-            title += f" · {left_out} NaN/inf not drawn"
+        self.border_subtitle = f"{left_out} NaN/inf not drawn" if left_out else ""
         plt.title(title)
         self.refresh()
