@@ -69,9 +69,9 @@ class GotoScreen(ModalScreen[int | None]):
         except ValueError as exc:
             self.query_one(".error", Static).update(str(exc))
             return
-        if self.is_current:
+        if self.app.screen is self:
             self.dismiss(index)
 
     def action_cancel(self) -> None:
-        if self.is_current:  # a second Escape already queued must not pop the screen below
+        if self.app.screen is self:  # a second Escape already queued must not pop the screen below
             self.dismiss(None)

@@ -70,5 +70,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Escape, q or ? closes this help.", style="dim"))
 
     def action_dismiss_help(self) -> None:
-        if self.is_current:  # a second Escape already queued must not pop the screen below
+        if self.app.screen is self:  # a second Escape already queued must not pop the screen below
             self.dismiss(None)

@@ -200,11 +200,21 @@ class PlaygroundScreen(Screen):
         step = min(step, max(setup.geometry.size - 1, 0))
         old = self.state
         playing, speed = (False, 0.5) if old is None else (old.playing, old.speed)
-        if setup.input.size * setup.kernel.size > WORKER_THRESHOLD:
-            self.state = PlaygroundState(setup, None, step, "", playing, speed)
+        big = setup.input.size * setup.kernel.size > WORKER_THRESHOLD
+        try:
+            setup.check_size()  # what would exhaust memory is refused, not attempted
+            result = None if big else setup.compute()
+        except ValueError as exc:
+            if old is not None:  # keep the last good setup and say why
+                self.set_reactive(PlaygroundScreen.setup, old.setup)
+                self._show_error(str(exc))
+                return
+            raise
+        if big:
+            self._last_good = old
+        self.state = PlaygroundState(setup, result, step, "", playing, speed)
+        if big:
             self._compute(setup)
-        else:
-            self.state = PlaygroundState(setup, setup.compute(), step, "", playing, speed)
         self.post_message(SetupApplied(setup))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compute")
@@ -212,13 +222,21 @@ class PlaygroundScreen(Screen):
         try:
             result = setup.compute()
         except ValueError as exc:  # e.g. the memory limit
-            self.call_from_thread(self._show_error, str(exc))
+            self.call_from_thread(self._computation_failed, setup, str(exc))
             return
         self.post_message(ResultReady(setup, result))
 
     def on_result_ready(self, message: ResultReady) -> None:
         if message.setup is self.setup and self.state is not None:
             self.state = dataclasses.replace(self.state, result=message.result)
+
+    def _computation_failed(self, setup: Setup, text: str) -> None:
+        """A worker could not compute ``setup``: go back to the last good state."""
+        last = getattr(self, "_last_good", None)
+        if setup is self.setup and last is not None:
+            self.set_reactive(PlaygroundScreen.setup, last.setup)
+            self.state = last
+        self._show_error(text)
 
     def _show_error(self, text: str) -> None:
         if self.state is not None:
