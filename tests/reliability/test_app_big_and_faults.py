@@ -28,7 +28,7 @@ async def test_a_100000_long_input_steps_and_refuses_the_matrix():
         matrix = flat_text(app, "#matrix")
         # 100,002 × 100,000 int64 entries (75 GB) are never built: only the rows in view
         assert "100002×100000" in matrix and "GB" in matrix
-        assert f"▶ y[100000] ‹" in matrix and f"= {step.value}" in matrix
+        assert "▶ y[100000] ‹" in matrix and f"= {step.value}" in matrix
 
 
 async def test_a_512_image_with_a_64_kernel_steps_and_shows_the_window():
@@ -71,3 +71,27 @@ async def test_a_setup_too_big_for_memory_is_refused_inline(monkeypatch):
             convtui.set_memory_limit(old)
         assert output(app) == before  # the last good setup is kept
         assert "memory limit" in flat_text(app, "#mode")
+
+
+async def test_an_exception_in_the_compute_worker_is_shown_and_the_app_goes_on(monkeypatch):
+    from convtui.app.screens import playground as playground_module
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = output(app)
+
+        def broken(self):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(playground_module, "WORKER_THRESHOLD", 0)  # every setup in a worker
+        monkeypatch.setattr(Setup, "compute", broken)
+        playground(app).set_setup(Setup([1, 2, 3, 4, 5], [1, 1]))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "RuntimeError: disk on fire" in flat_text(app, "#mode")
+        assert output(app) == before
+        monkeypatch.undo()
+        await pilot.press("right")
+        assert playground(app).step == 1
+        await pilot.press("q")
+        assert app._exit

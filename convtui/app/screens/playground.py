@@ -221,8 +221,9 @@ class PlaygroundScreen(Screen):
     def _compute(self, setup: Setup) -> None:
         try:
             result = setup.compute()
-        except ValueError as exc:  # e.g. the memory limit
-            self.call_from_thread(self._computation_failed, setup, str(exc))
+        except Exception as exc:  # the memory limit, or a fault: shown, never fatal
+            text = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self._computation_failed, setup, text)
             return
         self.post_message(ResultReady(setup, result))
 
