@@ -108,6 +108,13 @@ def main() -> None:
             Setup(rng.integers(0, 9, (64, 64)), np.ones((3, 3)), "same"),
             50,
         ),
+        # issue 9: big inputs must stay responsive
+        ("step key, 1-D n=100,000, k=3", Setup(rng.integers(0, 9, 100_000), [1, 2, 1]), 100),
+        (
+            "step key, 2-D 512×512, 64×64",
+            Setup(rng.integers(0, 9, (512, 512)), rng.integers(-1, 2, (64, 64)), "same"),
+            100,
+        ),
     ]
     for name, setup, goal in cases:
         cpu = statistics.median(asyncio.run(step_cpu(make_app(setup=setup), args.keys)))
