@@ -94,4 +94,5 @@ class LabScreen(ModalScreen[None]):
         self.query_one(TabbedContent).active = tab
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.app.screen is self:  # a second queued Escape must not pop the screen below
+            self.dismiss(None)

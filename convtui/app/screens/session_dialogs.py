@@ -47,10 +47,12 @@ class SaveSessionScreen(ModalScreen[Path | None]):
         if not text:
             self.query_one("#save-error", Static).update("Type a file name.")
             return
-        self.dismiss(Path(text).expanduser())
+        if self.app.screen is self:  # a second queued Enter must not dismiss twice
+            self.dismiss(Path(text).expanduser())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.app.screen is self:
+            self.dismiss(None)
 
 
 class RestoreScreen(ModalScreen[bool]):
@@ -75,4 +77,5 @@ class RestoreScreen(ModalScreen[bool]):
             )
 
     def action_answer(self, restore: bool) -> None:
-        self.dismiss(restore)
+        if self.app.screen is self:
+            self.dismiss(restore)
