@@ -53,6 +53,7 @@ class LabScreen(ModalScreen[None]):
         super().__init__()
         self.setup = setup
         self.first_tab = tab
+        self._closed_once = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -94,5 +95,8 @@ class LabScreen(ModalScreen[None]):
         self.query_one(TabbedContent).active = tab
 
     def action_close(self) -> None:
-        if self.app.screen is self:  # a second queued Escape must not pop the screen below
+        # A second queued Escape must not pop the screen below.  The pop itself
+        # happens later (pop_screen is async), so app.screen alone cannot tell.
+        if self.app.screen is self and not self._closed_once:
+            self._closed_once = True
             self.dismiss(None)

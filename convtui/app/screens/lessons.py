@@ -105,8 +105,10 @@ class LessonListScreen(ModalScreen[int | None]):
         self._close(None)
 
     def _close(self, number: int | None) -> None:
-        # Keys typed fast can select twice before the screen is gone: answer once.
-        if not self._answered:
+        # Keys typed fast can select twice before the screen is gone, or reach it
+        # while another screen is going up above it: answer once, and only on top
+        # (dismiss pops whatever screen is on top).
+        if not self._answered and self.app.screen is self:
             self._answered = True
             self.dismiss(number)
 
@@ -181,7 +183,7 @@ class LessonActions:
         return True
 
     def action_lessons(self) -> None:
-        if isinstance(self.screen, LessonListScreen):
+        if any(isinstance(screen, LessonListScreen) for screen in self.screen_stack):
             return
         course = self._ensure_lessons()
         if not course:
