@@ -20,10 +20,12 @@ from textual import work
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 
+from .screens.once import DismissOnce
+
 __all__ = ["SafeCommandPalette"]
 
 
-class SafeCommandPalette(CommandPalette):
+class SafeCommandPalette(DismissOnce, CommandPalette):
     def _already_dismissed(self) -> bool:
         return not self.is_attached or self.app.screen is not self
 

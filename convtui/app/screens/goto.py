@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from .once import DismissOnce
+
 __all__ = ["GotoScreen", "parse_index"]
 
 
@@ -39,7 +41,7 @@ def parse_index(text: str, shape: tuple[int, ...]) -> int:
     return int(np.ravel_multi_index(numbers, shape))
 
 
-class GotoScreen(ModalScreen[int | None]):
+class GotoScreen(DismissOnce, ModalScreen[int | None]):
     """Ask for an output index; Enter jumps, Escape cancels."""
 
     DEFAULT_CSS = """

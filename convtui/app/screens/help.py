@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..keys import bindings_of, key_label
+from .once import DismissOnce
 
 __all__ = ["HelpScreen"]
 
@@ -27,7 +28,7 @@ Invalid text shows its error in place and the other panes keep the last valid se
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """Every key of the screen below and of the app, generated from their bindings."""
 
     DEFAULT_CSS = """

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from .once import DismissOnce
+
 __all__ = ["RestoreScreen", "SaveSessionScreen"]
 
 DIALOG_CSS = """
@@ -23,7 +25,7 @@ DIALOG_CSS = """
 """
 
 
-class SaveSessionScreen(ModalScreen[Path | None]):
+class SaveSessionScreen(DismissOnce, ModalScreen[Path | None]):
     """Ask for the file to save the session to; returns the path, or None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="SaveSessionScreen")
@@ -55,7 +57,7 @@ class SaveSessionScreen(ModalScreen[Path | None]):
             self.dismiss(None)
 
 
-class RestoreScreen(ModalScreen[bool]):
+class RestoreScreen(DismissOnce, ModalScreen[bool]):
     """Offer the session saved when the app last quit; returns True to restore it."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="RestoreScreen")
