@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,6 +34,7 @@ from ..widgets.matrix import MatrixPane
 from ..widgets.mode_panel import ModePanel
 from ..widgets.plot import PlotPane
 from ..widgets.slide import SlidePane
+from .views import TabbedViews
 
 __all__ = ["PlaygroundScreen", "PlaygroundState"]
 
@@ -42,7 +43,6 @@ __all__ = ["PlaygroundScreen", "PlaygroundState"]
 WORKER_THRESHOLD = 2_000_000
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1, 0.05)  # seconds per step while playing
 VIEWS = ("setup", "slide", "matrix", "plot")
-NARROW_WIDTH, NARROW_HEIGHT = 100, 30
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,9 +61,11 @@ class PlaygroundState:
         return self.setup.geometry.size
 
 
-class PlaygroundScreen(Screen):
+class PlaygroundScreen(TabbedViews, Screen):
     """Edit an input and a kernel, pick the options, watch the kernel slide."""
 
+    VIEWS = VIEWS
+    VIEWS_TABS = "views"
     BINDINGS = [
         Binding("right", "next_step", "Step", tooltip="Next step of the slide", key_display="→"),
         Binding(
@@ -148,23 +150,6 @@ class PlaygroundScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply(self.setup)
-
-    def on_resize(self) -> None:
-        narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
-        self.set_class(narrow, "narrow")
-
-    def watch_view(self, old: str, new: str) -> None:
-        self.set_class(False, f"view-{old}")
-        self.set_class(True, f"view-{new}")
-        tabs = self.query_one("#views", Tabs)
-        if tabs.active != f"tab-{new}":
-            tabs.active = f"tab-{new}"
-
-    @on(Tabs.TabActivated, "#views")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        name = (event.tab.id or "").removeprefix("tab-")
-        if name in VIEWS:
-            self.view = name
 
     # -- the setup ----------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,13 +40,13 @@ from ..trainer import (
 from ..widgets.training_kernel import KernelBars
 from ..widgets.training_plot import LossPlot
 from ..widgets.training_tied import TiedWeights
+from .views import TabbedViews
 
 __all__ = ["HELP_INTRO", "TrainingProgress", "TrainingScreen"]
 
 UPDATE_EVERY = 0.05  # seconds between progress messages: at most 20 redraws a second
 WAKE_EVERY = 0.02  # seconds the worker sleeps when it is ahead of the chosen speed
 VIEWS = ("loss", "kernel", "tied")
-NARROW_WIDTH, NARROW_HEIGHT = 100, 30
 HELP_INTRO = """\
 convtui training: learn a kernel by gradient descent, and see where each weight's
 gradient comes from. The model is y = activation(conv(x, w) + bias) and the loss is
@@ -99,9 +99,11 @@ class TrainingStatus(Widget):
         return self.content
 
 
-class TrainingScreen(Screen):
+class TrainingScreen(TabbedViews, Screen):
     """Train a kernel with backprop and watch each shared weight sum its gradient."""
 
+    VIEWS = VIEWS
+    VIEWS_TABS = "train-views"
     BINDINGS = [
         Binding("space", "start_pause", "Start/Pause", tooltip="Start or pause training"),
         Binding("s", "one_step", "One step", tooltip="Make exactly one update"),
@@ -219,23 +221,6 @@ class TrainingScreen(Screen):
                 else:
                     self.note = "The playground changed: r starts over with its kernel."
         self._publish()
-
-    def on_resize(self) -> None:
-        narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
-        self.set_class(narrow, "narrow")
-
-    def watch_view(self, old: str, new: str) -> None:
-        self.set_class(False, f"view-{old}")
-        self.set_class(True, f"view-{new}")
-        tabs = self.query_one("#train-views", Tabs)
-        if tabs.active != f"tab-{new}":
-            tabs.active = f"tab-{new}"
-
-    @on(Tabs.TabActivated, "#train-views")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        name = (event.tab.id or "").removeprefix("tab-")
-        if name in VIEWS:
-            self.view = name
 
     # -- building runs --------------------------------------------------------
 
