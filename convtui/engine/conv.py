@@ -272,29 +272,40 @@ def _cost_direct(g: Geometry) -> float:
     if g.ndim == 1 and g.stride == (1,):
         n = g.input_shape[0] + sum(g.explicit[0])
         ke = g.effective_kernel[0]
-        return (n + ke - 1) * (_COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * min(n, ke)) + 5e-6
+        outputs = g.full_shape[0]  # numpy.convolve computes the full convolution
+        return outputs * (_COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * min(n, ke)) + 5e-6
     return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
 
 
+def _fft_items(g: Geometry) -> int:
+    """How many points the FFT method transforms: the full shape at fast lengths."""
+    return math.prod(next_fast_len(n) for n in g.full_shape)
+
+
+def _oa_layout(g: Geometry) -> tuple[int, int] | None:
+    """(FFT length, number of blocks) for overlap-add, or None where it does not apply."""
+    if g.ndim != 1:
+        return None
+    n = g.input_shape[0] + sum(g.explicit[0])
+    m = g.effective_kernel[0]
+    if n < 4 * m:
+        return None
+    nfft = _oa_block(n, m)
+    return nfft, -(-n // (nfft - m + 1))
+
+
 def _cost_fft(g: Geometry) -> float:
-    sizes = [
-        next_fast_len(n + sum(e) + ke - 1)
-        for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
-    ]
-    total = math.prod(sizes)
+    total = _fft_items(g)
     per = _COST_FFT_LARGE_1D if g.ndim == 1 and total > 2**15 else _COST_FFT_SMALL
     return per * total * math.log2(max(total, 2)) + _COST_FFT_CALL
 
 
 def _cost_oa(g: Geometry) -> float:
-    if g.ndim != 1:
+    layout = _oa_layout(g)
+    if layout is None:
         return math.inf
+    nfft, blocks = layout
     n = g.input_shape[0] + sum(g.explicit[0])
-    m = g.effective_kernel[0]
-    if n < 4 * m:
-        return math.inf
-    nfft = _oa_block(n, m)
-    blocks = -(-n // (nfft - m + 1))
     return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_OA_SAMPLE * n + _COST_FFT_CALL
 
 
@@ -319,22 +330,14 @@ def _gpu_fft_cost(total: int, transforms: int, itemsize: int) -> float:
 
 
 def _gpu_cost_fft(g: Geometry, itemsize: int) -> float:
-    total = math.prod(
-        next_fast_len(n + sum(e) + ke - 1)
-        for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
-    )
-    return _gpu_fft_cost(total, 3, itemsize)
+    return _gpu_fft_cost(_fft_items(g), 3, itemsize)
 
 
 def _gpu_cost_oa(g: Geometry, itemsize: int) -> float:
-    if g.ndim != 1:
+    layout = _oa_layout(g)
+    if layout is None:
         return math.inf
-    n = g.input_shape[0] + sum(g.explicit[0])
-    m = g.effective_kernel[0]
-    if n < 4 * m:
-        return math.inf
-    nfft = _oa_block(n, m)
-    blocks = -(-n // (nfft - m + 1))
+    nfft, blocks = layout
     # two batched transforms over all blocks, one small one for the kernel
     return _gpu_fft_cost(blocks * nfft, 2, itemsize) + 4 * _GPU_LAUNCH
 
@@ -424,11 +427,7 @@ def _run(x, w, mode, flip, stride, dilation, padding, convention, method):
     check_memory(math.prod(g.padded_shape) * itemsize + 2 * g.size * itemsize, "the padded input")
     chosen = _choose(xp, x, w, g) if method == "auto" else method
     if chosen in ("fft", "oa"):
-        fft_items = math.prod(
-            next_fast_len(n + sum(e) + ke - 1)
-            for n, e, ke in zip(g.input_shape, g.explicit, g.effective_kernel)
-        )
-        check_memory(fft_items * 16 * 3, "the FFT buffers")
+        check_memory(_fft_items(g) * 16 * 3, "the FFT buffers")
     out = _RUNNERS[chosen](xp, x, oriented, g, work)
     if result.kind in "iu":
         out = xp.rint(out) if out.dtype.kind == "f" else out

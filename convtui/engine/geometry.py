@@ -169,6 +169,20 @@ class Geometry:
         return tuple((eb + mb, ea + ma) for (eb, ea), (mb, ma) in zip(self.explicit, self.mode_pad))
 
     @cached_property
+    def full_shape(self) -> tuple[int, ...]:
+        """Length of the full linear convolution of the explicitly padded input, per axis.
+
+        Every output is read from it (see conv.py); FFT methods transform this much.
+
+        >>> plan((4,), (3,), "valid", padding=1).full_shape
+        (8,)
+        """
+        return tuple(
+            n + b + a + ke - 1
+            for n, (b, a), ke in zip(self.input_shape, self.explicit, self.effective_kernel)
+        )
+
+    @cached_property
     def padded_shape(self) -> tuple[int, ...]:
         return tuple(n + b + a for n, (b, a) in zip(self.input_shape, self.pad))
 
