@@ -189,6 +189,8 @@ async def test_a_diverging_run_shows_a_hint_and_the_app_keeps_working():
         assert screen.config.lr == 0.5
         await pilot.press("greater_than_sign", "greater_than_sign", "space")
         await wait_for(pilot, lambda: screen.run.finished and not screen.run.running)
+        # the worker's last progress message reaches the pane a moment after it stops
+        await wait_for(pilot, lambda: "diverged" in status(app))
         text = status(app)
         assert "diverged" in text and "too high" in text and "press - to lower it" in text
         await pilot.press("space")  # starting a diverged run again does nothing
