@@ -33,6 +33,11 @@ class TabbedViews:
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tabs.id != self.VIEWS_TABS:
             return
+        event.stop()
+        if event.tab.id != event.tabs.active:
+            # stale: a later key has moved the bar since. Following it would move the
+            # bar back and post another, and two in flight would swap views for ever
+            return
         name = (event.tab.id or "").removeprefix("tab-")
         if name in self.VIEWS:
             self.view = name
