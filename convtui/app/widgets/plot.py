@@ -24,6 +24,42 @@ def _finite(xs, ys) -> tuple[list[float], list[float], int]:
     return [a for a, _ in kept], [b for _, b in kept], len(ys) - len(kept)
 
 
+def plot_series(setup, result, row: int | None):
+    """The title and the ``(label, xs, ys)`` lines the plot pane draws.
+
+    In 1-D: the input at 0, 1, 2 ...; the kernel as applied (flipped for a
+    convolution, spread by the dilation) centred on 0; the output at the centre of the
+    window that made each value.  In 2-D the same for one row: ``row`` of the output,
+    the input row under the kernel's middle row, and the kernel's middle row.
+    """
+    g = setup.geometry
+    two_d = setup.input.ndim == 2
+    axis = 1 if two_d else 0
+    before, s, d = g.pad[axis][0], g.stride[axis], g.dilation[axis]
+    span = g.effective_kernel[axis]
+    x, w, y = setup.input, setup.kernel, result.output
+    title = "x, w as applied, y (y at each window's centre)"
+    if two_d:
+        # the input row under the middle of the kernel at this output row (with an
+        # empty output, the first row of x and nothing for y)
+        at = 0 if row is None else row
+        middle = at * g.stride[0] + g.effective_kernel[0] // 2 - g.pad[0][0]
+        x_row = min(max(middle, 0), x.shape[0] - 1)
+        x, w = x[x_row], w[w.shape[0] // 2]
+        y = y[row] if row is not None else y[:0].ravel()
+        title = f"row {x_row} of x, middle row of w, " + (
+            f"row {row} of y" if row is not None else "the output is empty"
+        )
+    oriented = w[::-1] if setup.flip else w
+    centre = (span - 1) / 2
+    series = [
+        ("input x", list(range(len(x))), _real(x)),
+        ("w as applied", [j * d - centre for j in range(len(oriented))], _real(oriented)),
+        ("output y", [i * s + centre - before for i in range(len(y))], _real(y)),
+    ]
+    return title, series
+
+
 class PlotPane(PlotextPlot, can_focus=True):
     """Input, kernel as applied and output, redrawn when the setup changes."""
 
@@ -52,24 +88,7 @@ class PlotPane(PlotextPlot, can_focus=True):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        g = setup.geometry
-        axis = 0 if row is None else 1
-        before, s, d = g.pad[axis][0], g.stride[axis], g.dilation[axis]
-        span = g.effective_kernel[axis]
-        x, w, y = setup.input, setup.kernel, result.output
-        title = "x, w as applied, y (y at each window's centre)"
-        if row is not None:
-            # the input row under the middle of the kernel at this output row
-            x_row = min(max(row * g.stride[0] + span // 2 - g.pad[0][0], 0), x.shape[0] - 1)
-            x, w, y = x[x_row], w[w.shape[0] // 2], y[row]
-            title = f"row {x_row} of x, middle row of w, row {row} of y"
-        oriented = w[::-1] if setup.flip else w
-        centre = (span - 1) / 2
-        series = [
-            ("input x", list(range(len(x))), _real(x)),
-            ("w as applied", [j * d - centre for j in range(len(oriented))], _real(oriented)),
-            ("output y", [i * s + centre - before for i in range(len(y))], _real(y)),
-        ]
+        title, series = plot_series(setup, result, row)
         left_out = 0
         for label, xs, ys in series:
             xs, ys, missing = _finite(xs, ys)
