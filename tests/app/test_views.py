@@ -50,3 +50,20 @@ async def test_a_burst_of_view_keys_settles_on_the_last_view(opening, keys, last
         assert tabs.active == f"tab-{last}"
         assert screen.has_class(f"view-{last}")
         assert not app._message_queue.values, "messages keep coming after the keys"
+
+
+@pytest.mark.parametrize(
+    ("focus", "view"),
+    [("#presets", "setup"), ("#kernel-editor", "setup"), ("#matrix", "matrix")],
+)
+async def test_becoming_narrow_shows_the_view_that_holds_the_focus(focus, view):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.query_one(focus).focus()
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.has_class("narrow") and screen.view == view
+        assert app.focused is screen.query_one(focus)
+        assert app.focused.region.area > 0  # on screen, not typing into a hidden pane

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from ...lessons import Lesson, LessonError, Progress, load_course
 from ..widgets.lesson_panel import LessonPanel
+from ..widgets.option_list import SafeOptionList
 
 __all__ = ["LESSON_BINDINGS", "LessonActions", "LessonListScreen"]
 
@@ -64,7 +65,7 @@ class LessonListScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("[b]Lessons[/b]  ↑↓ choose · Enter open · Esc close")
-            yield OptionList(*(self._option(lesson) for lesson in self.course), id="lesson-list")
+            yield SafeOptionList(*(self._option(lesson) for lesson in self.course), id="lesson-list")
             yield Static("", id="lesson-summary")
 
     def _solved(self, lesson: Lesson) -> int:

@@ -66,6 +66,7 @@ class PlaygroundScreen(TabbedViews, Screen):
 
     VIEWS = VIEWS
     VIEWS_TABS = "views"
+    VIEW_PANES = {"setup": "#setup-column", "slide": "#slide", "matrix": "#matrix", "plot": "#plot"}
     BINDINGS = [
         Binding("right", "next_step", "Step", tooltip="Next step of the slide", key_display="→"),
         Binding(

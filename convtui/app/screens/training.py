@@ -104,6 +104,7 @@ class TrainingScreen(TabbedViews, Screen):
 
     VIEWS = VIEWS
     VIEWS_TABS = "train-views"
+    VIEW_PANES = {"loss": "#loss", "kernel": "#bars", "tied": "#tied"}
     BINDINGS = [
         Binding("space", "start_pause", "Start/Pause", tooltip="Start or pause training"),
         Binding("s", "one_step", "One step", tooltip="Make exactly one update"),

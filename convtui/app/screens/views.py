@@ -2,7 +2,9 @@
 
 At or above NARROW_WIDTH × NARROW_HEIGHT every pane shows; below, the screen gets the
 ``narrow`` class and shows one view at a time, chosen by a ``Tabs`` bar (and keys).
-A screen mixes this in, sets VIEWS and VIEWS_TABS, and declares a ``view`` reactive.
+A screen mixes this in, sets VIEWS, VIEWS_TABS and VIEW_PANES, and declares a ``view``
+reactive.  When the terminal becomes narrow, the view is the one holding the focus, so
+what the learner was typing into stays on screen.
 """
 
 from __future__ import annotations
@@ -18,10 +20,25 @@ NARROW_WIDTH, NARROW_HEIGHT = 100, 30
 class TabbedViews:
     VIEWS: tuple[str, ...] = ()
     VIEWS_TABS = ""  # the id of the Tabs bar, without '#'
+    VIEW_PANES: dict[str, str] = {}  # view name -> the selector of what it shows
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
+        if narrow and not self.has_class("narrow"):
+            holding = self._view_holding(self.focused)
+            if holding is not None:
+                self.view = holding
         self.set_class(narrow, "narrow")
+
+    def _view_holding(self, widget) -> str | None:
+        """The view whose pane contains ``widget`` (None if no pane does)."""
+        if widget is None:
+            return None
+        for name, selector in self.VIEW_PANES.items():
+            pane = self.query_one(selector)
+            if widget is pane or pane in widget.ancestors:
+                return name
+        return None
 
     def watch_view(self, old: str, new: str) -> None:
         self.set_class(False, f"view-{old}")

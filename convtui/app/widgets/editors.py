@@ -20,6 +20,7 @@ from ...engine.parse import ParseError, parse_array
 from ..formatting import array_text
 from ..messages import ReplaceSetup, SetupChange
 from ..presets import PRESETS
+from .option_list import SafeOptionList
 
 __all__ = ["Editors"]
 
@@ -53,7 +54,7 @@ class Editors(Vertical):
         yield Input(placeholder="5, 6, 7", id="kernel-editor", select_on_focus=False)
         yield Static("", id="kernel-editor-error", classes="error -empty")
         yield Label("Presets  [dim](r to choose, n for the next)[/]")
-        yield OptionList(
+        yield SafeOptionList(
             *(Option(p.name, id=str(i)) for i, p in enumerate(PRESETS)),
             id="presets",
         )
