@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -63,6 +64,14 @@ class ConvApp(LessonActions, SessionActions, App):
 
     def on_mount(self) -> None:
         self.switch_mode("playground")
+
+    async def on_event(self, event: events.Event) -> None:
+        # Once quitting, keys and clicks still queued (typed right after q, or a paste
+        # holding one) are dropped: acting on them would open screens while the app
+        # closes them, and end the session with a traceback instead of a clean exit.
+        if self._exit and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     @property
     def playground(self) -> PlaygroundScreen:

@@ -31,3 +31,45 @@ def equation(app) -> str:
 def flat_text(app, selector: str) -> str:
     """A pane's text with line breaks and runs of spaces collapsed (wrapping-proof)."""
     return " ".join(pane_text(app, selector).split())
+
+
+def queue_keys(app, keys) -> None:
+    """Queue keys as a terminal delivers a fast burst: all before the app handles one.
+
+    ``Pilot.press`` waits for the app after every key; this does not.  A key is a
+    Textual key name ("right", "comma", "ctrl+s") or one character ("<", "7").  The
+    keys are in the app's queue when this returns (the driver's own ``send_message``
+    would post them on a later turn of the event loop, after a ``drained`` check).
+    """
+    from textual import events
+    from textual.keys import _character_to_key, key_to_character
+
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 else key
+        event = events.Key(name, key_to_character(name))
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def drained(app, rounds: int = 3) -> None:
+    """Return once the app and its current screen have handled every queued message.
+
+    Each of them gets a callback at the end of its queue, ``rounds`` times over: a key
+    a widget does not use bubbles back up to the app behind the first callback.
+    ``Pilot.pause()`` waits for an idle CPU instead, which a playing slide or a
+    training run never gives.  Wrap this in a timeout: a queue that never drains
+    (messages answering messages) never returns.
+    """
+    import asyncio
+
+    for _ in range(rounds):
+        waiting = set()
+
+        def handled(node) -> None:
+            waiting.discard(node)
+
+        for node in [app, *app.screen.walk_children(with_self=True)]:
+            if node.call_later(handled, node):
+                waiting.add(node)
+        while waiting:
+            await asyncio.sleep(0.005)

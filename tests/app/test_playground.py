@@ -12,7 +12,7 @@ from convtui.app.messages import ReplaceSetup
 from convtui.app.screens.help import HelpScreen
 from convtui.app.widgets.slide import SlidePane
 from convtui.engine.setup import Setup
-from tests.app.helpers import equation, flat_text, output, pane_text, playground
+from tests.app.helpers import equation, flat_text, output, pane_text, playground, queue_keys
 
 SEED_X, SEED_W = [1, 2, 3, 4], [5, 6, 7]
 
@@ -285,4 +285,13 @@ async def test_q_quits_and_set_setup_is_the_outside_hook():
         assert app.screen.query_one("#kernel-editor").value == "1, 1"
         await pilot.press("q")
         await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_keys_queued_right_after_q_are_dropped_and_the_app_exits_cleanly():
+    # q then, before the app has closed, keys that would open the lab and the lessons
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        queue_keys(app, ["q"] + ["x", "right", "l", "question_mark", "t"] * 5)
+        await pilot.pause(0.3)
     assert app.return_code == 0

@@ -9,18 +9,10 @@ message queue grew without end (found by tests/reliability/test_monkey_app.py).
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.widgets import Tabs
 
 from convtui.app import make_app
-
-
-def queue_keys(app, keys: str) -> None:
-    """Queue keys the way a terminal delivers a fast burst: all before any is handled."""
-    for key in keys:
-        event = events.Key(key, key)
-        event.set_sender(app)
-        app._driver.send_message(event)
+from tests.app.helpers import queue_keys
 
 
 async def views_seen(pilot, screen, samples: int = 10) -> set[str]:

@@ -20,12 +20,12 @@ import asyncio
 import random
 
 import pytest
-from textual import events
 from textual.pilot import OutOfBounds
 from textual.widgets import Input
 
 from convtui.app import make_app
 from convtui.app.presets import PRESETS
+from tests.app.helpers import drained, queue_keys
 
 SEEDS = list(range(8))
 EVENTS_PER_SEED = 2500  # 8 seeds: 20,000 events
@@ -37,7 +37,7 @@ HANG_SECONDS = 30
 # is exercised key by key in tests/app.
 OPEN_SCREENS = ["question_mark", "t", "l", "x", "e", "g", "ctrl+s", "a", "T"]
 MOVES = ["right", "left", "up", "down", "home", "end", "pageup", "pagedown", "tab", "shift+tab"]
-ACTIONS = list("mfsSdDpPcikrn1234hwRLyNX<>[]") + [
+ACTIONS = list("mfsSdDpPcikrn1234hwRLyNX<>[]/") + [
     "space",
     "enter",
     "escape",
@@ -48,41 +48,13 @@ ACTIONS = list("mfsSdDpPcikrn1234hwRLyNX<>[]") + [
     "right_square_bracket",
     "left_square_bracket",
 ]
-TYPING = list("0123456789 ,;.-ej") + ["full stop", "comma"]
+TYPING = list("0123456789 ,;.-ej") + ["full_stop", "comma"]
 QUIT_KEYS = {"q", "ctrl+q", "ctrl+c"}
 
 
 def random_key(rng: random.Random) -> str:
     pool = rng.choices([OPEN_SCREENS, MOVES, ACTIONS, TYPING], weights=[1, 4, 4, 3])[0]
     return rng.choice(pool)
-
-
-def send_keys(app, keys: list[str]) -> None:
-    """Queue key events as the terminal driver would deliver them."""
-    for key in keys:
-        char = key if len(key) == 1 else {"space": " ", "comma": ",", "full stop": "."}.get(key)
-        name = {"full stop": "full_stop"}.get(key, key)
-        event = events.Key(name, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-
-
-async def drained(app) -> None:
-    """Return once the app and its current screen have handled every queued message.
-
-    Each of them gets a callback at the end of its queue; Pilot's own wait does the
-    same but gives up quietly after 30 s, where this one is timed by ``settle``.
-    """
-    waiting = set()
-
-    def handled(node) -> None:
-        waiting.discard(node)
-
-    for node in [app, *app.screen.walk_children(with_self=True)]:
-        if node.call_later(handled, node):
-            waiting.add(node)
-    while waiting:
-        await asyncio.sleep(0.005)
 
 
 @pytest.mark.slow
@@ -121,7 +93,7 @@ async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
             else:
                 keys = [random_key(rng) for _ in range(rng.randint(1, BURST))]
                 assert not QUIT_KEYS & set(keys)
-                send_keys(app, keys)
+                queue_keys(app, keys)
                 sent += len(keys)
                 recent.append(" ".join(keys))
             # every queued event is handled (a training run may keep the CPU busy, so
