@@ -51,6 +51,20 @@ def queue_keys(app, keys) -> None:
         app.post_message(event)
 
 
+def queue_click(app, x: int, y: int) -> None:
+    """Queue a mouse press and release at screen cell (x, y), as a terminal sends them.
+
+    The app turns the pair into a Click on the widget under the pointer (App.on_event),
+    unlike ``Pilot.click``, which waits for an idle CPU before each of its events.
+    """
+    from textual import events
+
+    for kind in (events.MouseDown, events.MouseUp):
+        event = kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y)
+        event.set_sender(app)
+        app.post_message(event)
+
+
 async def drained(app, rounds: int = 3) -> None:
     """Return once the app and its current screen have handled every queued message.
 

@@ -153,12 +153,16 @@ class LessonActions:
 
     @property
     def lesson_panel(self) -> LessonPanel | None:
-        """The open lesson's panel, if any."""
+        """The open lesson's panel, if any (found once: it is never removed, only hidden)."""
+        panel = getattr(self, "_lesson_panel", None)
+        if panel is not None and panel.is_attached:
+            return panel
         try:
             found = self.playground.query(LessonPanel)
         except LookupError:
             return None
-        return found.first() if found else None
+        self._lesson_panel = found.first() if found else None
+        return self._lesson_panel
 
     def open_lesson(self, number: int, page: int | None = None) -> bool:
         """Open lesson ``number`` beside the playground (at the page last read)."""
