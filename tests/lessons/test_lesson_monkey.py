@@ -19,7 +19,7 @@ from tests.app.helpers import drained, queue_keys
 KEYS = ["enter"] * 6 + ["escape"] * 6 + ["right", "left", "up", "down", "backspace"]
 KEYS += ["pageup", "pagedown", "tab", "ctrl+u", "space"]
 KEYS += list("-,.;[/ahwRLTlmfkir0123456789xe") + ["]"] * 5
-PRESSES, BURST = 1000, 25
+PRESSES, BURST = 600, 25
 
 
 async def mash(app, keys: list[str]) -> None:
