@@ -17,7 +17,6 @@ from pathlib import Path
 from textual.binding import Binding
 
 from ..sessions import Session, SessionError, autosave_path, load_session, save_session
-from .screens.lab import LabScreen
 from .screens.session_dialogs import RestoreScreen, SaveSessionScreen
 
 __all__ = ["SESSION_BINDINGS", "SessionActions"]
@@ -170,6 +169,8 @@ class SessionActions:
     # -- the lab --------------------------------------------------------------
 
     def action_lab(self, tab: str) -> None:
+        from .screens.lab import LabScreen  # on first use: keeps start-up short
+
         if isinstance(self.screen, LabScreen):
             self.screen.action_show(tab)
             return

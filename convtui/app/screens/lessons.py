@@ -9,6 +9,8 @@ playground, and owns the keys, which work from every pane but the text boxes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,8 +20,10 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...lessons import Lesson, LessonError, Progress, load_course
-from ..widgets.lesson_panel import LessonPanel
 from ..widgets.option_list import SafeOptionList
+
+if TYPE_CHECKING:  # the panel (and markdown-it) load when a lesson first opens
+    from ..widgets.lesson_panel import LessonPanel
 
 __all__ = ["LESSON_BINDINGS", "LessonActions", "LessonListScreen"]
 
@@ -158,7 +162,7 @@ class LessonActions:
         if panel is not None and panel.is_attached:
             return panel
         try:
-            found = self.playground.query(LessonPanel)
+            found = self.playground.query("LessonPanel")
         except LookupError:
             return None
         self._lesson_panel = found.first() if found else None
@@ -178,6 +182,8 @@ class LessonActions:
             page = 1 if last >= len(lesson.pages) else last  # a finished lesson starts over
         panel = self.lesson_panel
         if panel is None:
+            from ..widgets.lesson_panel import LessonPanel
+
             # Beside the panes, inside the board, so the footer keeps the full width.
             self.playground.query_one("#board").mount(
                 LessonPanel(lesson, self.lesson_progress, page)
