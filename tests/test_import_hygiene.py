@@ -38,3 +38,18 @@ def test_engine_imports_neither_app_nor_lessons():
                 if name.startswith("..") and not name.startswith("..engine"):
                     offenders.append(f"{path.name}: {name}")
     assert offenders == []
+
+
+def test_the_app_loads_lessons_and_the_lab_on_first_use():
+    # start-up speed (bench/tui.py): markdown-it, the lesson panel and the lab screen
+    # are not needed for the first frame
+    code = (
+        "import sys, convtui.app; "
+        "early = [m for m in ('markdown_it', 'convtui.app.widgets.lesson_panel', "
+        "'convtui.app.screens.lab', 'convtui.lab', 'convtui.codegen') if m in sys.modules]; "
+        "print(','.join(early))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
