@@ -1,18 +1,19 @@
 """App monkey testing: random keys, mouse clicks and terminal resizes in every screen.
 
 Each seed sends EVENTS_PER_SEED events, keys (every key any screen binds, the keys that
-open each screen, and typing keys) and clicks at random cells, with resizes to random sizes between
-20×10 and 250×80 in between.  Keys and clicks come in bursts of 1 to BURST, all queued
-before the app handles the first, as from a fast typist, a paste or a restless mouse;
-after each burst or resize the test waits until the app has handled everything queued
-(``drained``).  Any
-exception inside the app fails the test (``run_test`` re-raises it), and so does a
-queue that never drains.  At the end, Escape leaves dialogs and editors and ``q`` must
-really quit: ``app._exit`` is set by the app itself, not by the test harness.
+open each screen, and typing keys) and clicks at random cells, with resizes to random
+sizes between 20×10 and 250×80 in between.  Keys and clicks come in bursts of 1 to
+BURST, all queued before the app handles the first, as from a fast typist, a paste or
+a restless mouse; after each burst or resize the test waits until the app has handled
+everything queued (``drained``).  Any exception inside the app fails the test
+(``run_test`` re-raises it), and so does a queue that never drains.  At the end,
+Escape leaves dialogs and editors and ``q`` must really quit: ``app._exit`` is set by
+the app itself, not by the test harness.
 
 Bursts found what one key at a time did not: two view keys in flight swapped the
 narrow views for ever (screens/views.py), a 2-D setup with an empty output crashed the
-plot pane, and focus stayed in a pane hidden by a resize.
+plot pane, focus stayed in a pane hidden by a resize, Textual's option list failed when
+squashed (widgets/option_list.py), and keys queued after q crashed the exit (app.py).
 """
 
 from __future__ import annotations
