@@ -267,13 +267,18 @@ _COST_OA = 3.0e-9  # per N·log2(N) over all blocks
 _COST_OA_SAMPLE = 10e-9  # per input sample: cutting, padding and adding the blocks
 
 
+def _cost_np_convolve(n: int, ke: int) -> float:
+    """numpy.convolve of lengths n and ke (it computes the full convolution)."""
+    return (n + ke - 1) * (_COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * min(n, ke)) + 5e-6
+
+
+_DIRECT_ALWAYS = 50e-6  # below this, direct wins whatever an FFT would cost
+
+
 def _cost_direct(g: Geometry) -> float:
     taps = math.prod(g.kernel_shape)
     if g.ndim == 1 and g.stride == (1,):
-        n = g.input_shape[0] + sum(g.explicit[0])
-        ke = g.effective_kernel[0]
-        outputs = g.full_shape[0]  # numpy.convolve computes the full convolution
-        return outputs * (_COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * min(n, ke)) + 5e-6
+        return _cost_np_convolve(g.input_shape[0] + sum(g.explicit[0]), g.effective_kernel[0])
     return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
 
 
@@ -394,7 +399,7 @@ def _choose(xp, x, w, g: Geometry) -> str:
     if g.size == 0:
         return "direct"
     direct = _cost_direct(g)
-    if direct < 50e-6:
+    if direct < _DIRECT_ALWAYS:
         return "direct"
     best = min(("fft", _cost_fft(g)), ("oa", _cost_oa(g)), key=lambda pair: pair[1])
     if best[1] >= direct or not _fft_is_safe(xp, x, w):
@@ -405,7 +410,40 @@ def _choose(xp, x, w, g: Geometry) -> str:
 # ---------------------------------------------------------------- the API
 
 
+def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -> bool:
+    """The everyday call that ``auto`` would hand to numpy.convolve untouched.
+
+    Two float64 numpy vectors (the kernel no longer than the input), stride 1, no
+    dilation or padding, numpy's convention, and so little work that direct wins: the
+    answer is numpy.convolve's own, so the checks and the plan are skipped (they cost
+    more than the convolution at these sizes; see bench/engine.py --overhead).
+    """
+    return (
+        type(x) is np.ndarray
+        and type(w) is np.ndarray
+        and x.ndim == 1
+        and w.ndim == 1
+        and x.dtype == np.float64
+        and w.dtype == np.float64
+        and 0 < w.shape[0] <= x.shape[0]
+        and mode in _NUMPY_MODES
+        and stride == 1
+        and dilation == 1
+        and padding is None
+        and convention == "numpy"
+        and (
+            method == "direct"
+            or (method == "auto" and _cost_np_convolve(x.shape[0], w.shape[0]) < _DIRECT_ALWAYS)
+        )
+    )
+
+
+_NUMPY_MODES = ("full", "valid", "same")
+
+
 def _run(x, w, mode, flip, stride, dilation, padding, convention, method):
+    if _small_float_1d(x, w, mode, stride, dilation, padding, convention, method):
+        return np.convolve(x, w if flip else w[::-1], mode)
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(
             f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}"

@@ -289,3 +289,23 @@ def test_memory_limit_refuses_up_front():
         convtui.set_memory_limit(old)
     with pytest.raises(ValueError, match="memory limit"):
         convtui.set_memory_limit(-5)
+
+
+@pytest.mark.parametrize("flip", [True, False])
+@pytest.mark.parametrize("mode", ["full", "valid", "same"])
+def test_the_small_float_shortcut_gives_what_the_general_path_gives(mode, flip):
+    # float64 vectors with little work skip the checks and go straight to
+    # numpy.convolve; lists take the general path (pad, orient, slide)
+    rng = np.random.default_rng(7)
+    run = convolve if flip else correlate
+    for n in range(1, 12):
+        for k in range(1, n + 1):
+            x, w = rng.standard_normal(n), rng.standard_normal(k)
+            fast = run(x, w, mode)
+            general = run(x.tolist(), w.tolist(), mode, method="direct")
+            assert fast.shape == general.shape and fast.dtype == general.dtype
+            np.testing.assert_allclose(fast, general, rtol=1e-13, atol=1e-13)
+    # and against scipy, which numpy and this engine agree with on these modes
+    x, w = rng.standard_normal(9), rng.standard_normal(4)
+    ref = scipy_signal.convolve if flip else scipy_signal.correlate
+    np.testing.assert_allclose(run(x, w, mode), ref(x, w, mode), rtol=1e-12, atol=1e-12)
