@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine.setup import Setup
+from .paths import data_dir
 
 __all__ = [
     "FORMAT",
@@ -52,26 +53,6 @@ class Session:
 
     setup: Setup
     progress: dict = field(default_factory=dict)
-
-
-def data_dir() -> Path:
-    """Where convtui keeps its own files (the autosave).
-
-    ``$CONVTUI_DATA_DIR`` if set, else ``$XDG_DATA_HOME/convtui``, else
-    ``~/.local/share/convtui``.  The folder is not created here.
-
-    >>> import os
-    >>> os.environ["CONVTUI_DATA_DIR"] = "/tmp/convtui-doctest"
-    >>> str(data_dir())
-    '/tmp/convtui-doctest'
-    >>> del os.environ["CONVTUI_DATA_DIR"]
-    """
-    override = os.environ.get("CONVTUI_DATA_DIR")
-    if override:
-        return Path(override)
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / "convtui"
 
 
 def autosave_path() -> Path:

@@ -19,19 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..paths import data_dir
+
 __all__ = ["Progress", "data_dir", "progress_path"]
 
 VERSION = 1
-
-
-def data_dir() -> Path:
-    """Where convtui keeps the learner's data."""
-    override = os.environ.get("CONVTUI_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "convtui"
 
 
 def progress_path() -> Path:

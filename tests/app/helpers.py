@@ -79,7 +79,7 @@ async def drained(app, rounds: int = 3) -> None:
     for _ in range(rounds):
         waiting = set()
 
-        def handled(node) -> None:
+        def handled(node, waiting=waiting) -> None:
             waiting.discard(node)
 
         for node in [app, *app.screen.walk_children(with_self=True)]:

@@ -39,7 +39,6 @@ async def test_page_keys_on_a_squashed_list_keep_the_highlight():
     assert await press_pages(SafeOptionList) == 2  # page keys did nothing; down moved
 
 
-
 async def test_a_list_squashed_to_one_column_still_draws():
     # one column leaves nothing for the text after the option's padding; Textual's own
     # list divides by that zero width when it wraps the prompts

@@ -82,3 +82,16 @@ def test_list_lessons_reads_the_data_dir(monkeypatch, tmp_path):
     (tmp_path / "progress.json").write_text("garbage")
     rows = list_lessons()
     assert len(rows) == 12 and not any(row.done for row in rows)
+
+
+def test_sessions_and_progress_share_one_data_dir(monkeypatch, tmp_path):
+    from convtui.sessions import autosave_path
+
+    monkeypatch.delenv("CONVTUI_DATA_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/xdg")  # ignored, as the XDG spec says
+    assert (
+        autosave_path().parent == data_dir() == tmp_path / "home" / ".local" / "share" / "convtui"
+    )
+    monkeypatch.setenv("CONVTUI_DATA_DIR", "~/mine")
+    assert autosave_path().parent == data_dir() == tmp_path / "home" / "mine"

@@ -69,7 +69,9 @@ class LessonListScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("[b]Lessons[/b]  ↑↓ choose · Enter open · Esc close")
-            yield SafeOptionList(*(self._option(lesson) for lesson in self.course), id="lesson-list")
+            yield SafeOptionList(
+                *(self._option(lesson) for lesson in self.course), id="lesson-list"
+            )
             yield Static("", id="lesson-summary")
 
     def _solved(self, lesson: Lesson) -> int:
