@@ -71,7 +71,23 @@ class ConvApp(LessonActions, SessionActions, App):
         # closes them, and end the session with a traceback instead of a clean exit.
         if self._exit and isinstance(event, events.InputEvent):
             return
+        if isinstance(event, events.MouseDown) and self._stale_under(event):
+            return
         await super().on_event(event)
+
+    def _stale_under(self, event: events.MouseDown) -> bool:
+        """The pointer is over a widget removed since the last frame was laid out.
+
+        A click that lands in the moment between a pane being removed (a recompose, a
+        closing dialog) and the next layout finds the old widget, detached, and
+        Textual's text selection then fails on its missing parent.  Such a press is
+        dropped; the next one, a frame later, finds what is really there.
+        """
+        try:
+            widget, _ = self.screen.get_widget_at(event.x, event.y)
+        except Exception:  # NoWidget, or no screen while closing
+            return False
+        return widget is not self.screen and widget.parent is None
 
     @property
     def playground(self) -> PlaygroundScreen:

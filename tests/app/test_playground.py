@@ -12,7 +12,15 @@ from convtui.app.messages import ReplaceSetup
 from convtui.app.screens.help import HelpScreen
 from convtui.app.widgets.slide import SlidePane
 from convtui.engine.setup import Setup
-from tests.app.helpers import equation, flat_text, output, pane_text, playground, queue_keys
+from tests.app.helpers import (
+    equation,
+    flat_text,
+    output,
+    pane_text,
+    playground,
+    queue_click,
+    queue_keys,
+)
 
 SEED_X, SEED_W = [1, 2, 3, 4], [5, 6, 7]
 
@@ -295,3 +303,21 @@ async def test_keys_queued_right_after_q_are_dropped_and_the_app_exits_cleanly()
         queue_keys(app, ["q"] + ["x", "right", "l", "question_mark", "t"] * 5)
         await pilot.pause(0.3)
     assert app.return_code == 0
+
+
+async def test_a_click_on_a_widget_removed_since_the_last_layout_is_dropped():
+    # between a pane's removal and the next layout the screen still maps the old widget
+    # there; Textual's text selection then failed on its missing parent (the monkey,
+    # seed 6 of the full run)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.screen.query_one("#mode")
+        x, y = pane.region.x + 2, pane.region.y + 1
+        await pane.remove()
+        assert app.screen.get_widget_at(x, y)[0] is pane  # the stale map
+        queue_click(app, x, y)
+        await pilot.pause()
+        await pilot.click(offset=(x, y))  # a frame later, the click lands on what is there
+        assert app.is_running
+        app.exit()
+    assert app.return_code == 0  # run_test re-raises any exception inside the app
