@@ -66,6 +66,16 @@ def random_key(rng: random.Random) -> str:
     return rng.choice(pool)
 
 
+async def handled_or_quit(app) -> None:
+    """Wait until the app has handled what is queued, or has begun to quit."""
+    handled = asyncio.ensure_future(drained(app))
+    try:
+        while not handled.done() and not app._exit:
+            await asyncio.sleep(0.01)
+    finally:
+        handled.cancel()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
@@ -108,7 +118,9 @@ async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
             await settle("drain", drained(app))
             assert not app._exit, f"the app quit without a quit key after: {recent}"
         # Escape closes dialogs (one may still be opening from a queued key) and leaves
-        # editors; then q quits from the playground or the training pane
+        # editors; then q quits from the playground or the training pane.  Keys are
+        # queued, not pressed: Pilot.press also waits for every animation to finish,
+        # and now and then (seed 7 of the full run) one never reports that it has
         for _ in range(12):
             if app._exit:
                 break
@@ -117,7 +129,7 @@ async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
                 and app.focused is not None
                 and not isinstance(app.focused, Input)
             )
-            await pilot.press("q" if base else "escape")
-            await pilot.pause(0.05)
+            queue_keys(app, ["q" if base else "escape"])
+            await settle("end", handled_or_quit(app))
         assert app._exit, f"q did not quit: {app.screen_stack}, focus on {app.focused!r}"
     assert app.return_code == 0
