@@ -13,7 +13,8 @@ the app itself, not by the test harness.
 Bursts found what one key at a time did not: two view keys in flight swapped the
 narrow views for ever (screens/views.py), a 2-D setup with an empty output crashed the
 plot pane, focus stayed in a pane hidden by a resize, Textual's option list failed when
-squashed (widgets/option_list.py), and keys queued after q crashed the exit (app.py).
+squashed (widgets/option_list.py), keys queued after q crashed the exit, and a click on a
+widget removed since the last layout crashed Textual's text selection (both app.py).
 """
 
 from __future__ import annotations
