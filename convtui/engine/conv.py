@@ -418,6 +418,8 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
     answer is numpy.convolve's own, so the checks and the plan are skipped (they cost
     more than the convolution at these sizes; see bench/engine.py --overhead).
     """
+    # exact type checks first: an array passed as an option must reach the general
+    # path's own checks (and their messages), not an ambiguous comparison here
     return (
         type(x) is np.ndarray
         and type(w) is np.ndarray
@@ -426,11 +428,16 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
         and x.dtype == np.float64
         and w.dtype == np.float64
         and 0 < w.shape[0] <= x.shape[0]
+        and type(mode) is str
         and mode in _NUMPY_MODES
+        and type(stride) is int
         and stride == 1
+        and type(dilation) is int
         and dilation == 1
         and padding is None
+        and type(convention) is str
         and convention == "numpy"
+        and type(method) is str
         and (
             method == "direct"
             or (method == "auto" and _cost_np_convolve(x.shape[0], w.shape[0]) < _DIRECT_ALWAYS)

@@ -309,3 +309,22 @@ def test_the_small_float_shortcut_gives_what_the_general_path_gives(mode, flip):
     x, w = rng.standard_normal(9), rng.standard_normal(4)
     ref = scipy_signal.convolve if flip else scipy_signal.correlate
     np.testing.assert_allclose(run(x, w, mode), ref(x, w, mode), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"mode": np.array([1, 2])}, "mode"),
+        ({"stride": np.array([1, 1])}, "stride"),
+        ({"dilation": np.array([1, 1])}, "dilation"),
+        ({"convention": np.array(["numpy", "torch"])}, "convention"),
+        ({"method": np.array(["auto", "fft"])}, "method"),
+    ],
+)
+def test_an_array_given_as_an_option_is_named_even_on_the_shortcut(options, named):
+    # float64 vectors would take the numpy.convolve shortcut: its checks must not
+    # compare an array with a string (numpy's "truth value is ambiguous")
+    x, w = np.arange(5.0), np.ones(2)
+    mode = options.pop("mode", "full")
+    with pytest.raises(ValueError, match=named):
+        convolve(x, w, mode, **options)
