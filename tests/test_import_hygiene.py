@@ -8,17 +8,18 @@ import sys
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "convtui"
 
 
-def test_import_convtui_loads_numpy_only():
-    code = (
-        "import sys, convtui; "
-        "heavy = [m for m in ('textual', 'scipy', 'torch', 'cupy', 'plotext', 'rich') "
-        "if m in sys.modules]; "
-        "print(','.join(heavy))"
-    )
+def loaded_after(module: str, candidates: tuple[str, ...]) -> list[str]:
+    """Which of ``candidates`` a fresh interpreter has loaded after importing ``module``."""
+    code = f"import sys, {module}; print(','.join(m for m in {candidates!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert out == ""
+    return out.split(",") if out else []
+
+
+def test_import_convtui_loads_numpy_only():
+    heavy = ("textual", "scipy", "torch", "cupy", "plotext", "rich")
+    assert loaded_after("convtui", heavy) == []
 
 
 def test_engine_imports_neither_app_nor_lessons():
@@ -43,13 +44,11 @@ def test_engine_imports_neither_app_nor_lessons():
 def test_the_app_loads_lessons_and_the_lab_on_first_use():
     # start-up speed (bench/tui.py): markdown-it, the lesson panel and the lab screen
     # are not needed for the first frame
-    code = (
-        "import sys, convtui.app; "
-        "early = [m for m in ('markdown_it', 'convtui.app.widgets.lesson_panel', "
-        "'convtui.app.screens.lab', 'convtui.lab', 'convtui.codegen') if m in sys.modules]; "
-        "print(','.join(early))"
+    early = (
+        "markdown_it",
+        "convtui.app.widgets.lesson_panel",
+        "convtui.app.screens.lab",
+        "convtui.lab",
+        "convtui.codegen",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == ""
+    assert loaded_after("convtui.app", early) == []

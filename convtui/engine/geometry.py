@@ -218,17 +218,23 @@ class Geometry:
         inside = np.ones((count, taps), dtype=bool)
         step = 1
         for axis in reversed(range(self.ndim)):
-            before = self.pad[axis][0]
-            pos = (
-                out_index[axis][:, None] * self.stride[axis]
-                + tap_index[axis][None, :] * self.dilation[axis]
-                - before
-            )
+            pos = self.position(axis, out_index[axis][:, None], tap_index[axis][None, :])
             inside &= (pos >= 0) & (pos < self.input_shape[axis])
             flat += pos * step
             step *= self.input_shape[axis]
         flat[~inside] = -1
         return flat
+
+    def position(self, axis: int, out, tap):
+        """Where oriented tap ``tap`` sits along ``axis`` for output ``out``.
+
+        An index into the unpadded input (negative or past the end on padding);
+        ``out`` and ``tap`` may be ints or broadcasting arrays.
+
+        >>> plan((4,), (3,), "full").position(0, 0, 2)
+        0
+        """
+        return out * self.stride[axis] + tap * self.dilation[axis] - self.pad[axis][0]
 
     def kernel_index(self):
         """Flat index into the given kernel of each oriented tap (flipped when convolving).

@@ -69,3 +69,17 @@ async def test_the_pane_survives_a_2d_setup_whose_output_is_empty():
         playground(app).set_setup(Setup([1, 2, 3], [1, 1]))
         await pilot.pause()
         assert not app._exception
+
+
+def test_2d_even_kernel_with_dilation_uses_the_row_that_ws_middle_row_meets():
+    # 4 kernel rows, dilation 2, convolution: w's middle row (row 2) is tap 1 of the
+    # flipped kernel, so at output row 0 it meets input row 0 + 1·2 = 2
+    x = np.arange(80).reshape(10, 8)
+    w = np.arange(8).reshape(4, 2)
+    setup = Setup(x, w, mode="valid", dilation=2)
+    title, got = lines(setup, row=0)
+    assert title.startswith("row 2 of x")
+    assert got["input x"][1] == x[2].tolist() and got["w as applied"][1] == w[2][::-1].tolist()
+    # as a correlation the middle row is tap 2: input row 4
+    title, _ = lines(setup.replace(flip=False), row=0)
+    assert title.startswith("row 4 of x")

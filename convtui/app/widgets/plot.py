@@ -40,12 +40,13 @@ def plot_series(setup, result, row: int | None):
     x, w, y = setup.input, setup.kernel, result.output
     title = "x, w as applied, y (y at each window's centre)"
     if two_d:
-        # the input row under the middle of the kernel at this output row (with an
-        # empty output, the first row of x and nothing for y)
-        at = 0 if row is None else row
-        middle = at * g.stride[0] + g.effective_kernel[0] // 2 - g.pad[0][0]
-        x_row = min(max(middle, 0), x.shape[0] - 1)
-        x, w = x[x_row], w[w.shape[0] // 2]
+        # the input row that w's middle row meets at this output row (flipped, that
+        # row is tap k-1-k//2 of the oriented kernel), clamped onto x when it falls on
+        # padding; with an empty output, the first row of x and nothing for y
+        k = w.shape[0]
+        tap = k - 1 - k // 2 if setup.flip else k // 2
+        x_row = min(max(g.position(0, 0 if row is None else row, tap), 0), x.shape[0] - 1)
+        x, w = x[x_row], w[k // 2]
         y = y[row] if row is not None else y[:0].ravel()
         title = f"row {x_row} of x, middle row of w, " + (
             f"row {row} of y" if row is not None else "the output is empty"
