@@ -2,9 +2,12 @@
 
 Peers: numpy.convolve (1-D), scipy.signal.convolve with method auto / direct / fft, and
 scipy.signal.oaconvolve.  Each case reports the median of several runs for every
-callable, the best peer, and ours / best.  A peer whose direct work (multiply-adds)
-would exceed --direct-cap is not timed: it cannot be the fastest there (an FFT peer
-is orders of magnitude faster), and timing it would take minutes.
+callable, the best peer, and ours / best.  The callables of a case are timed
+interleaved, round-robin (one call each per round, many rounds, the starting one
+rotating), so that a slow spell of a shared machine hits every contender alike.
+A peer whose direct work (multiply-adds) would exceed --direct-cap is not timed: it
+cannot be the fastest there (an FFT peer is orders of magnitude faster), and timing
+it would take minutes.
 
     python bench/engine.py            # the full grid (several minutes)
     python bench/engine.py --quick    # a smaller grid
@@ -29,15 +32,24 @@ import scipy.signal as ss  # noqa: E402
 import convtui  # noqa: E402
 
 
-def median_time(fn, budget: float = 0.4, min_runs: int = 3, max_runs: int = 15) -> float:
-    fn()  # warm up (FFT plans, caches)
-    times = []
+def race(
+    callables: dict, budget: float = 1.5, min_rounds: int = 5, max_rounds: int = 41
+) -> dict[str, float]:
+    """Median time of each callable, timed round-robin: one call each per round."""
+    names = list(callables)
+    for name in names:
+        callables[name]()  # warm up (FFT plans, caches)
+    times: dict[str, list[float]] = {name: [] for name in names}
     start = time.perf_counter()
-    while len(times) < min_runs or (len(times) < max_runs and time.perf_counter() - start < budget):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    rounds = 0
+    while rounds < min_rounds or (rounds < max_rounds and time.perf_counter() - start < budget):
+        shift = rounds % len(names)  # no callable always follows the same one
+        for name in names[shift:] + names[:shift]:
+            t0 = time.perf_counter()
+            callables[name]()
+            times[name].append(time.perf_counter() - t0)
+        rounds += 1
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def cases(quick: bool):
@@ -77,8 +89,10 @@ def run_grid(args) -> list[dict]:
     for xs, ks, mode in cases(args.quick):
         x = rng.standard_normal(xs)
         w = rng.standard_normal(ks)
-        ours = median_time(lambda x=x, w=w, mode=mode: convtui.convolve(x, w, mode))
-        timings = {name: median_time(fn) for name, fn in peers(x, w, mode, args.direct_cap).items()}
+        contenders = {"ours": lambda x=x, w=w, mode=mode: convtui.convolve(x, w, mode)}
+        contenders.update(peers(x, w, mode, args.direct_cap))
+        timings = race(contenders)
+        ours = timings.pop("ours")
         best_name = min(timings, key=timings.get)
         row = {
             "input": "×".join(map(str, xs)),
@@ -103,10 +117,25 @@ def run_grid(args) -> list[dict]:
 
 def overhead() -> dict:
     x, w = np.arange(8.0), np.array([1.0, 2.0, 3.0])
-    base = median_time(lambda: np.convolve(x, w), budget=0.5, max_runs=20000)
-    ours = median_time(lambda: convtui.convolve(x, w), budget=0.5, max_runs=20000)
-    scipy_auto = median_time(lambda: ss.convolve(x, w), budget=0.5, max_runs=20000)
-    return {"np.convolve": base, "convtui": ours, "scipy auto": scipy_auto}
+
+    def repeat(fn, count=100):
+        def run():
+            for _ in range(count):
+                fn()
+
+        return run
+
+    timings = race(
+        {
+            "np.convolve": repeat(lambda: np.convolve(x, w)),
+            "convtui": repeat(lambda: convtui.convolve(x, w)),
+            "scipy auto": repeat(lambda: ss.convolve(x, w)),
+        },
+        budget=1.0,
+        min_rounds=21,
+        max_rounds=201,
+    )
+    return {name: t / 100 for name, t in timings.items()}
 
 
 def summarize(rows: list[dict]) -> None:
