@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from ...codegen import LANGS
 from ...engine.setup import Setup
 from ..widgets.code_pane import CodePane
+from ..widgets.footer import KeyFooter
 from ..widgets.lab_pane import LabPane
 
 __all__ = ["LabScreen"]
@@ -70,7 +71,7 @@ class LabScreen(ModalScreen[None]):
                 for lang in LANGS:
                     with TabPane(TITLES[lang], id=lang):
                         yield CodePane(self.setup, lang, id=f"code-{lang}")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lab-tabs Tabs").focus()

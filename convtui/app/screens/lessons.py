@@ -159,16 +159,13 @@ class LessonActions:
 
     @property
     def lesson_panel(self) -> LessonPanel | None:
-        """The open lesson's panel, if any (found once: it is never removed, only hidden)."""
+        """The open lesson's panel, if any (made on the first lesson, then only hidden).
+
+        Asked by ``check_action`` for every binding on every footer refresh, so it is
+        a look-up, never a DOM query.
+        """
         panel = getattr(self, "_lesson_panel", None)
-        if panel is not None and panel.is_attached:
-            return panel
-        try:
-            found = self.playground.query("LessonPanel")
-        except LookupError:
-            return None
-        self._lesson_panel = found.first() if found else None
-        return self._lesson_panel
+        return panel if panel is not None and panel.is_attached else None
 
     def open_lesson(self, number: int, page: int | None = None) -> bool:
         """Open lesson ``number`` beside the playground (at the page last read)."""
@@ -187,9 +184,8 @@ class LessonActions:
             from ..widgets.lesson_panel import LessonPanel
 
             # Beside the panes, inside the board, so the footer keeps the full width.
-            self.playground.query_one("#board").mount(
-                LessonPanel(lesson, self.lesson_progress, page)
-            )
+            self._lesson_panel = LessonPanel(lesson, self.lesson_progress, page)
+            self.playground.query_one("#board").mount(self._lesson_panel)
         else:
             panel.display = True
             panel.open(lesson, page)

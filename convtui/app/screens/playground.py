@@ -23,13 +23,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 
 from ...engine.geometry import CONVENTIONS, MODES
 from ...engine.setup import Result, Setup
 from ..messages import ReplaceSetup, ResultReady, SetupApplied, SetupChange, StepTo
 from ..presets import PRESETS, SEED
 from ..widgets.editors import Editors
+from ..widgets.footer import KeyFooter
 from ..widgets.matrix import MatrixPane
 from ..widgets.mode_panel import ModePanel
 from ..widgets.plot import PlotPane
@@ -147,7 +148,7 @@ class PlaygroundScreen(TabbedViews, Screen):
                 with Horizontal(id="lower"):
                     yield MatrixPane(id="matrix").data_bind(PlaygroundScreen.state)
                     yield PlotPane(id="plot").data_bind(PlaygroundScreen.state)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply(self.setup)

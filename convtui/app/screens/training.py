@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 from textual.worker import get_current_worker
 
 from ...engine.tasks import TASKS
@@ -37,6 +37,7 @@ from ..trainer import (
     TrainingRun,
     tied_view,
 )
+from ..widgets.footer import KeyFooter
 from ..widgets.training_kernel import KernelBars
 from ..widgets.training_plot import LossPlot
 from ..widgets.training_tied import TiedWeights
@@ -205,7 +206,7 @@ class TrainingScreen(TabbedViews, Screen):
                 yield LossPlot(id="loss").data_bind(TrainingScreen.snapshot)
                 yield KernelBars(id="bars").data_bind(TrainingScreen.snapshot)
             yield TiedWeights(id="tied").data_bind(TrainingScreen.snapshot)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.choose_task(self.task_name)
