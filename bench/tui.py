@@ -43,6 +43,8 @@ class Bare(App):
 
 CHILD = {
     "bare": BARE + "\napp = Bare()\n",
+    # the same bare app importing what any numpy-and-plotext app must (the project card)
+    "imports": "import numpy, textual_plotext\n" + BARE + "\napp = Bare()\n",
     "convtui": "from convtui.app import make_app\napp = make_app()\n",
 }
 RUN_TO_FIRST_FRAME = """
@@ -103,10 +105,11 @@ def main() -> None:
     from convtui.app import make_app
     from convtui.engine.setup import Setup
 
-    ours, bare = [], []
+    ours, bare, imports = [], [], []
     for _ in range(args.runs):
         bare.append(cold_start("bare"))
         ours.append(cold_start("convtui"))
+        imports.append(cold_start("imports"))
     print(f"median of {args.runs} runs (cold start) and {args.keys} keys (step)")
     print("| measure | convtui | bare Textual + Footer | ratio / difference | goal |")
     print("|---|---|---|---|---|")
@@ -117,6 +120,12 @@ def main() -> None:
         b = statistics.median(run[which] for run in bare)
         o = statistics.median(run[which] for run in ours)
         print(f"| {label} | {o * 1000:.0f} ms | {b * 1000:.0f} ms | {o / b:.2f}× | {goal} |")
+    i = statistics.median(run[0] for run in imports)
+    b = statistics.median(run[0] for run in bare)
+    print(
+        f"| (reference) the bare app importing numpy and textual-plotext, to first frame "
+        f"| {i * 1000:.0f} ms | {b * 1000:.0f} ms | {i / b:.2f}× | |"
+    )
     if args.cold_only:
         return
 

@@ -43,8 +43,9 @@ def test_engine_imports_neither_app_nor_lessons():
 
 def test_the_app_loads_lessons_and_the_lab_on_first_use():
     # start-up speed (bench/tui.py): markdown-it, the lesson panel and the lab screen
-    # are not needed for the first frame
+    # are not needed for the first frame; nor is the course (read just after it)
     early = (
+        "convtui.lessons",
         "markdown_it",
         "convtui.app.widgets.lesson_panel",
         "convtui.app.screens.lab",

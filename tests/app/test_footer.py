@@ -6,7 +6,10 @@ from convtui.app import make_app
 from convtui.app.widgets.footer import KeyFooter
 from tests.app.helpers import pane_text, playground
 
-PLAYGROUND_KEYS = ["Step", "Back", "Play", "Mode", "Flip", "Quit", "Help", "Train a kernel", "Lessons"]
+PLAYGROUND_KEYS = [
+    *("Step", "Back", "Play", "Mode", "Flip"),
+    *("Quit", "Help", "Train a kernel", "Lessons"),
+]
 
 
 async def test_the_footer_shows_the_playground_keys_and_the_palette_on_the_right():

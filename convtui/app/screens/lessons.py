@@ -2,7 +2,9 @@
 
 :class:`LessonListScreen` lists the course with the learner's progress.
 :class:`LessonActions` is mixed into the App: it loads the course and the
-progress file at start-up (in a thread, so the first frame does not wait), opens
+progress file just after the first frame (in a thread; :mod:`convtui.lessons` is
+imported there too, so start-up waits for neither), or at once when a lesson key
+needs them first, opens
 a lesson as a :class:`~convtui.app.widgets.lesson_panel.LessonPanel` beside the
 playground, and owns the keys, which work from every pane but the text boxes.
 """
@@ -19,10 +21,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...lessons import Lesson, LessonError, Progress, load_course
 from ..widgets.option_list import SafeOptionList
 
-if TYPE_CHECKING:  # the panel (and markdown-it) load when a lesson first opens
+if TYPE_CHECKING:  # the lessons package, the panel and markdown-it load on first use
+    from ...lessons import Lesson, Progress
     from ..widgets.lesson_panel import LessonPanel
 
 __all__ = ["LESSON_BINDINGS", "LessonActions", "LessonListScreen"]
@@ -127,7 +129,7 @@ class LessonActions:
     lesson_progress: Progress | None = None
 
     def on_mount(self) -> None:
-        self._load_lessons()
+        self.call_after_refresh(self._load_lessons)  # after the first frame
         number = self.options.get("lesson")
         if number is not None:
             self.call_after_refresh(self.open_lesson, int(number))
@@ -137,6 +139,8 @@ class LessonActions:
         self.call_from_thread(self._lessons_ready, *self._read_lessons())
 
     def _read_lessons(self):
+        from ...lessons import LessonError, Progress, load_course
+
         try:
             course, error = load_course(), None
         except LessonError as exc:
