@@ -3,8 +3,8 @@
 Peers: numpy.convolve (1-D), scipy.signal.convolve with method auto / direct / fft, and
 scipy.signal.oaconvolve.  Each case reports the median of several runs for every
 callable, the best peer, and ours / best.  The callables of a case are timed
-interleaved, round-robin (one call each per round, many rounds, the starting one
-rotating), so that a slow spell of a shared machine hits every contender alike.
+interleaved, round-robin (one call each per round, many rounds, in a shuffled
+order each round), so that a slow spell of a shared machine hits every contender alike.
 A peer whose direct work (multiply-adds) would exceed --direct-cap is not timed: it
 cannot be the fastest there (an FFT peer is orders of magnitude faster), and timing
 it would take minutes.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import random
 import statistics
 import sys
 import time
@@ -33,18 +34,21 @@ import convtui  # noqa: E402
 
 
 def race(
-    callables: dict, budget: float = 1.5, min_rounds: int = 5, max_rounds: int = 41
+    callables: dict, budget: float = 1.5, min_rounds: int = 7, max_rounds: int = 41
 ) -> dict[str, float]:
     """Median time of each callable, timed round-robin: one call each per round."""
     names = list(callables)
     for name in names:
         callables[name]()  # warm up (FFT plans, caches)
     times: dict[str, list[float]] = {name: [] for name in names}
+    order = random.Random(len(names))
     start = time.perf_counter()
     rounds = 0
     while rounds < min_rounds or (rounds < max_rounds and time.perf_counter() - start < budget):
-        shift = rounds % len(names)  # no callable always follows the same one
-        for name in names[shift:] + names[:shift]:
+        # a fresh order each round: a call that follows one that freed big arrays pays
+        # for the memory the system took back, so none may always follow the same one
+        order.shuffle(names)
+        for name in names:
             t0 = time.perf_counter()
             callables[name]()
             times[name].append(time.perf_counter() - t0)
