@@ -58,3 +58,35 @@ def test_neighbouring_pieces_of_one_style_are_joined():
         text.append(cell.rjust(3), style="dim" if cell == "0" else "cyan")
     pieces = [s.text for s in line_segments(text, BASE, console)]
     assert pieces == ["y ", "  0  0", "  5", "  0"]
+
+
+async def test_steps_repaint_only_changed_lines_and_the_screen_matches_a_full_redraw():
+    # A step repaints the lines that changed; what is on screen after each key must be
+    # what drawing every pane from scratch gives.
+    import numpy as np
+
+    from convtui.app import make_app
+    from convtui.app.widgets.lines import LinesPane
+    from convtui.engine.setup import Setup
+
+    def screen_text(app) -> list[str]:
+        return [strip.text for strip in app.screen._compositor.render_strips()]
+
+    rng = np.random.default_rng(3)
+    setups = [
+        Setup(rng.integers(-9, 9, 64), [1, 2, 3, 2, 1]),
+        Setup(rng.integers(0, 9, (12, 12)), np.ones((3, 3), dtype=int), "same"),
+    ]
+    for setup in setups:
+        app = make_app(setup=setup)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await pilot.pause()
+            for key in ["right"] * 25 + ["down", "left", "end", "home", "m", "right", "f"]:
+                await pilot.press(key)
+                await pilot.pause()
+                shown = screen_text(app)
+                for pane in app.screen.query(LinesPane):
+                    pane._strips = None
+                    pane.refresh()
+                await pilot.pause()
+                assert shown == screen_text(app), key

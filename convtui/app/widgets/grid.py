@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-__all__ = ["PAD", "CURRENT", "WINDOW", "grid", "window"]
+__all__ = ["PAD", "CURRENT", "WINDOW", "follow", "grid", "window"]
 
 PAD = "dim italic"  # a zero the padding added
 WINDOW = "bold reverse"  # the cells under the kernel
@@ -34,6 +34,29 @@ def window(length: int, lo: int, hi: int, room: int) -> range:
     centre = (lo + hi) // 2
     first = min(max(centre - room // 2, 0), length - room)
     return range(first, first + room)
+
+
+def follow(previous: range | None, length: int, lo: int, hi: int, room: int) -> range:
+    """:func:`window`, but the ``previous`` window stays while ``lo..hi`` is still in it.
+
+    So stepping moves the view by half a window now and then, not by one every step:
+    calmer to read, and the lines that did not change need no redraw.
+
+    >>> follow(range(46, 56), 100, 54, 54, 10)
+    range(46, 56)
+    >>> follow(range(46, 56), 100, 56, 56, 10)
+    range(51, 61)
+    """
+    fresh = window(length, lo, hi, room)
+    if (
+        previous is not None
+        and len(previous) == len(fresh)
+        and previous.stop <= length
+        and previous.start <= lo
+        and hi < previous.stop
+    ):
+        return previous
+    return fresh
 
 
 def grid(

@@ -15,11 +15,31 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["LinesPane", "line_segments"]
+__all__ = ["LinesPane", "line_regions", "line_segments"]
+
+
+def line_regions(lines: list[int], width: int) -> list[Region]:
+    """Regions covering the given (sorted) line numbers, one per run of neighbours.
+
+    >>> line_regions([0, 1, 2, 5, 7, 8], 10)
+    [Region(x=0, y=0, width=10, height=3), Region(x=0, y=5, width=10, height=1), \
+Region(x=0, y=7, width=10, height=2)]
+    """
+    regions: list[Region] = []
+    start = previous = None
+    for y in [*lines, None]:
+        if start is not None and (y is None or y != previous + 1):
+            regions.append(Region(0, start, width, previous - start + 1))
+            start = None
+        if y is not None and start is None:
+            start = y
+        previous = y
+    return regions
 
 
 def line_segments(
@@ -82,13 +102,26 @@ class LinesPane(Widget):
         super().__init__(**kwargs)
         self._strips: list[Strip] | None = None
         self._styles: dict = {}  # combined styles over the base under "base" (line_segments)
+        self._last: tuple = (None, {})  # ((width, base), {line content: strip}) of the last build
 
     def lines(self, width: int, height: int) -> list[Text]:
         raise NotImplementedError
 
     def watch_state(self) -> None:
-        self._strips = None
-        self.refresh()
+        old, self._strips = self._strips, None
+        if old is None or not self.display or self.size.width != (old[0].cell_length if old else 0):
+            self.refresh()
+            return
+        # Drawn already at this size: build now, and repaint only the lines that
+        # changed (a step moves a highlight; most of the matrix stays as it was).
+        new = self._strips = self._build()
+        changed = [
+            y
+            for y in range(max(len(old), len(new)))
+            if y >= len(old) or y >= len(new) or old[y] != new[y]
+        ]
+        if changed:
+            self.refresh(*line_regions(changed, self.size.width))
 
     def on_resize(self) -> None:
         self._strips = None
@@ -104,21 +137,29 @@ class LinesPane(Widget):
         if self._styles.get("base") != base:
             self._styles = {"base": base}
         styles = self._styles
+        # the last build's strips by line content: a step changes few lines
+        last = self._last if self._last[0] == (width, base) else ((width, base), {})
+        self._last = ((width, base), {})
+        reuse, keep = last[1], self._last[1]
         strips = []
         for text in self.lines(width, height):
             parts = text.wrap(console, width) if text.cell_len > width else [text]
             for part in parts:
-                segments = line_segments(part, base, console, styles)
-                cells = part.cell_len
-                if cells <= width:  # pad to the width here: the strip knows its length
-                    if cells < width:
-                        segments.append(Segment(" " * (width - cells), base))
-                    strips.append(Strip(segments, width))
-                else:
-                    strips.append(Strip(segments).crop_extend(0, width, base))
+                key = (part.plain, part.style, *part.spans)
+                strip = keep[key] = reuse.get(key) or self._strip(part, width, base, styles)
+                strips.append(strip)
                 if len(strips) >= height:
                     return strips
         return strips
+
+    def _strip(self, text: Text, width: int, base: Style, styles: dict) -> Strip:
+        segments = line_segments(text, base, self.app.console, styles)
+        cells = text.cell_len
+        if cells > width:
+            return Strip(segments).crop_extend(0, width, base)
+        if cells < width:  # pad to the width here: the strip knows its length
+            segments.append(Segment(" " * (width - cells), base))
+        return Strip(segments, width)
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None:

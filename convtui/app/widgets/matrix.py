@@ -14,7 +14,7 @@ import numpy as np
 from rich.text import Text
 
 from ..formatting import number
-from .grid import OUTPUT, window
+from .grid import OUTPUT, follow
 from .lines import LinesPane
 
 __all__ = ["MatrixPane", "TAP_COLOURS"]
@@ -48,6 +48,8 @@ class MatrixPane(LinesPane, can_focus=True):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.border_title = "Matrix  M · x = y  [3]"
+        self._rows: range | None = None  # the windows drawn last, kept while they fit
+        self._cols: range | None = None
 
     def lines(self, width: int, height: int) -> list[Text]:
         state = self.state
@@ -82,13 +84,13 @@ class MatrixPane(LinesPane, can_focus=True):
         room_rows = max(height - 3 - len(legend), 1)
 
         current = state.step
-        rows = window(n_rows, current, current, room_rows)
+        rows = self._rows = follow(self._rows, n_rows, current, current, room_rows)
         positions = g.tap_positions(rows=list(rows))
         kernel_index = g.kernel_index()
         mine = positions[current - rows.start]
         on_input = mine[mine >= 0]
         lo, hi = (int(on_input.min()), int(on_input.max())) if on_input.size else (0, 0)
-        cols = window(n_cols, lo, hi, room_cols)
+        cols = self._cols = follow(self._cols, n_cols, lo, hi, room_cols)
         more = ("‹" if cols.start > 0 else " ", "›" if cols.stop < n_cols else " ")
 
         x_line = Text("x →".rjust(label_w) + more[0], style="bold")
