@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, Tab, Tabs
+from textual.widgets import Input
 
 from ...engine.geometry import CONVENTIONS, MODES
 from ...engine.setup import Result, Setup
@@ -67,6 +67,7 @@ class PlaygroundScreen(TabbedViews, Screen):
 
     VIEWS = VIEWS
     VIEWS_TABS = "views"
+    VIEWS_TABS_BEFORE = "#board"
     VIEW_PANES = {"setup": "#setup-column", "slide": "#slide", "matrix": "#matrix", "plot": "#plot"}
     BINDINGS = [
         Binding("right", "next_step", "Step", tooltip="Next step of the slide", key_display="→"),
@@ -134,11 +135,6 @@ class PlaygroundScreen(TabbedViews, Screen):
     # -- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Tabs(
-            *(Tab(f"{n} {v.title()}", id=f"tab-{v}") for n, v in enumerate(VIEWS, 1)),
-            active="tab-slide",
-            id="views",
-        )
         with Horizontal(id="board"):
             with VerticalScroll(id="setup-column"):
                 yield Editors(id="editors").data_bind(PlaygroundScreen.state)

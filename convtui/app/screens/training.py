@@ -22,7 +22,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Tab, Tabs
 from textual.worker import get_current_worker
 
 from ...engine.tasks import TASKS
@@ -105,6 +104,8 @@ class TrainingScreen(TabbedViews, Screen):
 
     VIEWS = VIEWS
     VIEWS_TABS = "train-views"
+    VIEWS_TABS_BEFORE = "#train-board"
+    VIEWS_TABS_FOCUS = False  # the arrow keys choose a weight; 1 2 3 (or a click) a view
     VIEW_PANES = {"loss": "#loss", "kernel": "#bars", "tied": "#tied"}
     BINDINGS = [
         Binding("space", "start_pause", "Start/Pause", tooltip="Start or pause training"),
@@ -194,13 +195,6 @@ class TrainingScreen(TabbedViews, Screen):
 
     def compose(self) -> ComposeResult:
         yield TrainingStatus(id="train-status")
-        tabs = Tabs(
-            *(Tab(f"{n} {v.title()}", id=f"tab-{v}") for n, v in enumerate(VIEWS, 1)),
-            active="tab-loss",
-            id="train-views",
-        )
-        tabs.can_focus = False  # the arrow keys choose a weight; 1 2 3 (or a click) a view
-        yield tabs
         with Horizontal(id="train-board"):
             with Vertical(id="train-left"):
                 yield LossPlot(id="loss").data_bind(TrainingScreen.snapshot)

@@ -2,15 +2,18 @@
 
 At or above NARROW_WIDTH × NARROW_HEIGHT every pane shows; below, the screen gets the
 ``narrow`` class and shows one view at a time, chosen by a ``Tabs`` bar (and keys).
-A screen mixes this in, sets VIEWS, VIEWS_TABS and VIEW_PANES, and declares a ``view``
-reactive.  When the terminal becomes narrow, the view is the one holding the focus, so
-what the learner was typing into stays on screen.
+A screen mixes this in, sets VIEWS, VIEWS_TABS, VIEWS_TABS_BEFORE and VIEW_PANES, and
+declares a ``view`` reactive.  When the terminal becomes narrow, the view is the one
+holding the focus, so what the learner was typing into stays on screen.  The ``Tabs``
+bar is mounted the first time the screen is narrow (a wide terminal never needs its
+nine widgets).
 """
 
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Tabs
+from textual.css.query import NoMatches
+from textual.widgets import Tab, Tabs
 
 __all__ = ["NARROW_HEIGHT", "NARROW_WIDTH", "TabbedViews"]
 
@@ -21,6 +24,8 @@ class TabbedViews:
     VIEWS: tuple[str, ...] = ()
     VIEWS_TABS = ""  # the id of the Tabs bar, without '#'
     VIEW_PANES: dict[str, str] = {}  # view name -> the selector of what it shows
+    VIEWS_TABS_FOCUS = True  # False: the bar takes no focus (keys and clicks choose)
+    VIEWS_TABS_BEFORE = ""  # the selector of the widget the bar goes above
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
@@ -28,7 +33,26 @@ class TabbedViews:
             holding = self._view_holding(self.focused)
             if holding is not None:
                 self.view = holding
+            if self.views_tabs is None:
+                self.mount(self._make_views_tabs(), before=self.VIEWS_TABS_BEFORE)
         self.set_class(narrow, "narrow")
+
+    @property
+    def views_tabs(self) -> Tabs | None:
+        """The views' ``Tabs`` bar, once the screen has been narrow."""
+        try:
+            return self.query_one(f"#{self.VIEWS_TABS}", Tabs)
+        except NoMatches:
+            return None
+
+    def _make_views_tabs(self) -> Tabs:
+        tabs = Tabs(
+            *(Tab(f"{n} {v.title()}", id=f"tab-{v}") for n, v in enumerate(self.VIEWS, 1)),
+            active=f"tab-{self.view}",
+            id=self.VIEWS_TABS,
+        )
+        tabs.can_focus = self.VIEWS_TABS_FOCUS
+        return tabs
 
     def _view_holding(self, widget) -> str | None:
         """The view whose pane contains ``widget`` (None if no pane does)."""
@@ -43,8 +67,8 @@ class TabbedViews:
     def watch_view(self, old: str, new: str) -> None:
         self.set_class(False, f"view-{old}")
         self.set_class(True, f"view-{new}")
-        tabs = self.query_one(f"#{self.VIEWS_TABS}", Tabs)
-        if tabs.active != f"tab-{new}":
+        tabs = self.views_tabs
+        if tabs is not None and tabs.active != f"tab-{new}":
             tabs.active = f"tab-{new}"
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
