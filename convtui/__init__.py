@@ -20,15 +20,36 @@ from .engine.backend import (
 )
 from .engine.conv import choose_method, convolve, correlate, next_fast_len
 from .engine.geometry import CONVENTIONS, Geometry, output_shape, padding_for, plan
-from .engine.layer import conv_backward, conv_forward, gradient_terms
 from .engine.matrix import toeplitz, toeplitz_taps
 from .engine.parse import ParseError, parse_array
 from .engine.setup import Result, Setup
-from .engine.tasks import TASKS, Task, TaskData, make_task
 from .engine.trace import Step, Steps, steps
-from .engine.train import TrainState, train_kernel
 
 __version__ = "0.1.0"
+
+# The layer, its training and the training tasks load when first asked for: the app's
+# first frame needs none of them (bench/tui.py), and ``import convtui`` stays quick.
+_LAZY = {
+    **dict.fromkeys(("conv_backward", "conv_forward", "gradient_terms"), ".engine.layer"),
+    **dict.fromkeys(("TASKS", "Task", "TaskData", "make_task"), ".engine.tasks"),
+    **dict.fromkeys(("TrainState", "train_kernel"), ".engine.train"),
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'convtui' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "BackendUnavailable",

@@ -46,6 +46,11 @@ def test_the_app_loads_lessons_and_the_lab_on_first_use():
     # are not needed for the first frame; nor is the course (read just after it)
     early = (
         "convtui.lessons",
+        "convtui.engine.layer",  # the training pane's engine: imported when first opened
+        "convtui.engine.tasks",
+        "convtui.engine.train",
+        "convtui.sessions",  # ctrl+s, --open and the restore offer import it
+        "json",
         "markdown_it",
         "convtui.app.widgets.lesson_panel",
         "convtui.app.screens.lab",
@@ -53,3 +58,18 @@ def test_the_app_loads_lessons_and_the_lab_on_first_use():
         "convtui.codegen",
     )
     assert loaded_after("convtui.app", early) == []
+
+
+def test_every_public_name_is_there_loaded_on_first_use_or_not():
+    import convtui
+
+    for name in convtui.__all__:
+        assert getattr(convtui, name) is not None, name
+    assert set(convtui.__all__) <= set(dir(convtui))
+    assert convtui.train_kernel.__module__ == "convtui.engine.train"
+    try:
+        convtui.no_such_name  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from ..sessions import Session, SessionError, autosave_path, load_session, save_session
-from .screens.session_dialogs import RestoreScreen, SaveSessionScreen
+if TYPE_CHECKING:  # sessions, json and the dialogs load on first use: start-up is shorter
+    from ..sessions import Session
 
 __all__ = ["SESSION_BINDINGS", "SessionActions"]
 
@@ -65,6 +66,8 @@ class SessionActions:
 
     def save_to(self, path) -> str | None:
         """Save the session to ``path``; an error message, or None when saved."""
+        from ..sessions import SessionError, save_session
+
         try:
             save_session(path, self.playground.setup, self._progress_snapshot())
         except SessionError as exc:
@@ -73,6 +76,8 @@ class SessionActions:
         return None
 
     def action_save_session(self) -> None:
+        from .screens.session_dialogs import SaveSessionScreen
+
         if isinstance(self.screen, SaveSessionScreen):
             return
         default = self.session_path or Path.cwd() / DEFAULT_NAME
@@ -102,6 +107,8 @@ class SessionActions:
             setup = self.playground.setup
         except LookupError:  # quit before the playground started: nothing to keep
             return None
+        from ..sessions import SessionError, autosave_path, save_session
+
         try:
             save_session(autosave_path(), setup, self._progress_snapshot())
         except SessionError as exc:
@@ -143,6 +150,9 @@ class SessionActions:
             self.notify(error, severity="warning", timeout=10)
 
     def _offer_restore(self, path: Path) -> None:
+        from ..sessions import SessionError, load_session
+        from .screens.session_dialogs import RestoreScreen
+
         try:
             session = load_session(path)
         except SessionError as exc:
