@@ -208,45 +208,106 @@ def _fft(xp, x, oriented, g: Geometry, work):
 
 
 @functools.lru_cache(maxsize=256)
-def _oa_block(n: int, m: int) -> int:
-    """FFT length for overlap-add of an n-long signal with an m-long kernel."""
-    best, best_cost = 0, math.inf
+def _oa_block(m: int) -> int:
+    """FFT length of one block for a long signal and an m-long kernel.
+
+    A block of ``nfft`` samples gives ``nfft - m + 1`` outputs; at these lengths a
+    transform's time per sample barely grows with ``nfft`` (copies and cache misses
+    weigh as much as the arithmetic), so longer blocks waste less, until a block no
+    longer fits in the cache.  About 8 kernel lengths, and at most 16384 samples where
+    a block can still hold 4 kernels, was fastest in measurements (bench/engine.py);
+    a factor 7 makes pocketfft's transforms about 20% slower, so it is left out.
+    """
+    target = max(8 * m, 256) if 8 * m <= _OA_BLOCK_MAX else max(4 * m, _OA_BLOCK_MAX)
+    return _smooth_len(target)
+
+
+def _smooth_len(n: int) -> int:
+    """Smallest length >= n whose only prime factors are 2, 3 and 5."""
     lengths = _fast_lengths()
-    start = bisect.bisect_left(lengths, 2 * m - 1)
-    for nfft in lengths[start : start + 40]:
-        step = nfft - m + 1
-        blocks = -(-n // step)
-        cost = blocks * nfft * math.log2(max(nfft, 2))
-        if cost < best_cost:
-            best, best_cost = nfft, cost
-        if step > n:
-            break
-    return best
+    index = bisect.bisect_left(lengths, n)
+    while lengths[index] % 7 == 0:
+        index += 1
+    return lengths[index]
 
 
-def _oa_full(xp, a, b):
-    """Full 1-D linear convolution by overlap-add: blocks of ``a`` through FFTs."""
-    n, m = a.shape[0], b.shape[0]
-    nfft = _oa_block(n, m)
+def _oa_plan(m: int, count: int) -> tuple[int, int]:
+    """(FFT length, number of blocks) for ``count`` outputs with an m-long kernel."""
+    # one block shorter than the usual one when it holds every output
+    nfft = min(_oa_block(m), _smooth_len(count + m - 1))
+    return nfft, -(-count // (nfft - m + 1))
+
+
+def _fill(stage, x, start: int) -> None:
+    """``stage[i] = x[start + i]``, and zero where ``start + i`` falls outside ``x``."""
+    n, span = x.shape[0], stage.shape[0]
+    lo = min(max(start, 0), start + span)  # the part of x inside the stage: x[lo:hi]
+    hi = max(min(start + span, n), lo)
+    stage[: lo - start] = 0
+    stage[lo - start : hi - start] = x[lo:hi]
+    stage[hi - start :] = 0
+
+
+def _oa_outputs(xp, x, h, before: int, count: int):
+    """``count`` outputs of the full convolution of ``x`` and ``h``, from index ``m-1-before``.
+
+    That is the valid convolution of ``before`` zeros, ``x`` and zeros with ``h``.
+    Blocks of ``nfft`` samples overlap by ``m - 1`` (overlap-save): the circular
+    convolution of each block with ``h`` gets its last ``nfft - m + 1`` outputs right,
+    and those are kept, so only the outputs asked for are computed and nothing is
+    added up.  All blocks go through one batched real FFT, a chunk of blocks at a time
+    on the host: a chunk's buffers stay in the cache and are reused, where one batch
+    of every block would write several fresh arrays the size of the signal.
+    """
+    m = h.shape[0]
+    nfft, blocks = _oa_plan(m, count)
     step = nfft - m + 1
-    blocks = -(-n // step)
-    padded = xp.zeros(blocks * step, dtype=a.dtype)
-    padded[:n] = a
-    chunks = padded.reshape(blocks, step)
-    if a.dtype.kind == "c" or b.dtype.kind == "c":
-        y = xp.fft.ifft(xp.fft.fft(chunks, nfft, axis=1) * xp.fft.fft(b, nfft), nfft, axis=1)
-    else:
-        y = xp.fft.irfft(xp.fft.rfft(chunks, nfft, axis=1) * xp.fft.rfft(b, nfft), nfft, axis=1)
-    # each block's tail (m-1 samples, never longer than a block) lands on the next block
-    head = y[:, :step]
-    head[1:, : m - 1] += y[:-1, step:]
-    full = xp.concatenate([head.ravel(), y[-1, step:]])
-    return full[: n + m - 1]
+    complex_ = x.dtype.kind == "c" or h.dtype.kind == "c"
+    forward, inverse = (xp.fft.fft, xp.fft.ifft) if complex_ else (xp.fft.rfft, xp.fft.irfft)
+    kernel_spectrum = forward(h, nfft)
+    dtype = kernel_spectrum.dtype if complex_ else kernel_spectrum.real.dtype
+    on_host = xp is np
+    # about 16 chunks: fewer would mean big buffers (fresh memory for every call costs
+    # page faults), more would mean a Python round trip per chunk for little work
+    chunk = min(max(count // 16, _OA_CHUNK_MIN), _OA_CHUNK_MAX)
+    per_chunk = max(1, chunk // nfft) if on_host else blocks
+    per_chunk = min(per_chunk, blocks)
+    stage = xp.empty((per_chunk - 1) * step + nfft, dtype=dtype)
+    itemsize = stage.itemsize
+    if on_host:
+        windows = np.lib.stride_tricks.as_strided(
+            stage, (per_chunk, nfft), (step * itemsize, itemsize), writeable=False
+        )
+        spectra = np.empty((per_chunk, kernel_spectrum.shape[0]), kernel_spectrum.dtype)
+        circular = np.empty((per_chunk, nfft), dtype)
+    else:  # cupy: one chunk, and its FFTs allocate their own outputs
+        windows = xp.lib.stride_tricks.as_strided(
+            stage, (per_chunk, nfft), (step * itemsize, itemsize)
+        )
+    out = xp.empty(blocks * step, dtype=dtype)
+    rows = out.reshape(blocks, step)
+    for first in range(0, blocks, per_chunk):
+        n_blocks = min(per_chunk, blocks - first)
+        _fill(stage[: (n_blocks - 1) * step + nfft], x, first * step - before)
+        if on_host:
+            spectrum = forward(windows[:n_blocks], axis=1, out=spectra[:n_blocks])
+            np.multiply(spectrum, kernel_spectrum, out=spectrum)
+            result = inverse(spectrum, nfft, axis=1, out=circular[:n_blocks])
+        else:
+            spectrum = forward(windows, axis=1)
+            spectrum *= kernel_spectrum
+            result = inverse(spectrum, nfft, axis=1)
+        rows[first : first + n_blocks] = result[:, m - 1 :]
+    return out[:count]
 
 
 def _oa(xp, x, oriented, g: Geometry, work):
-    full = _oa_full(xp, _explicitly_padded(xp, x, g), _reversed_dilated(xp, oriented, g))
-    return _read_full(full, g)
+    """Overlap-save for one axis: only the outputs the mode and stride read, in blocks."""
+    ((mode_before, _),), ((explicit_before, _),) = g.mode_pad, g.explicit
+    (stride,), (size,) = g.stride, g.output_shape
+    h = _reversed_dilated(xp, oriented, g)
+    outputs = _oa_outputs(xp, x, h, mode_before + explicit_before, (size - 1) * stride + 1)
+    return outputs[::stride]
 
 
 _RUNNERS = {"direct": _direct, "fft": _fft, "oa": _oa}
@@ -256,29 +317,43 @@ _RUNNERS = {"direct": _direct, "fft": _fft, "oa": _oa}
 
 # Seconds per unit of work, fitted to timings on this project's 2-core machines
 # (bench/engine.py; see BENCHMARKS.md).  Only their ratios matter.
-_COST_CONVOLVE_MAC = 0.25e-9  # numpy.convolve, per multiply-add
-_COST_CONVOLVE_OUT = 1.5e-9  # numpy.convolve, per output
+_COST_CONVOLVE_OUT = 12e-9  # numpy.convolve, per output (one dot-product call each)
+_COST_CONVOLVE_MAC = 0.12e-9  # numpy.convolve, per multiply-add
+_COST_SMALL_KERNEL_OUT = 0.6e-9  # the same for float kernels of <= 11 taps, which numpy
+_COST_SMALL_KERNEL_MAC = 0.22e-9  # slides in one unrolled loop (its small_correlate)
 _COST_TAP_ELEMENT = 1.5e-9  # tap loop, per output element per tap (two passes)
 _COST_TAP_CALL = 3.0e-6  # tap loop, per tap
 _COST_FFT_SMALL = 2.5e-9  # per N·log2(N) of a real FFT round trip that fits in cache
 _COST_FFT_LARGE_1D = 6.0e-9  # long 1-D transforms miss the cache
 _COST_FFT_CALL = 40e-6
-_COST_OA = 3.0e-9  # per N·log2(N) over all blocks
-_COST_OA_SAMPLE = 10e-9  # per input sample: cutting, padding and adding the blocks
+_COST_OA = 1.0e-9  # overlap-save, per N·log2(N) of every block (copies included)
+_COST_OA_CHUNK = 25e-6  # per chunk of blocks (a few numpy calls)
+_COST_OA_CALL = 60e-6
+_OA_BLOCK_MAX = 16384  # longest FFT block for overlap-save (before the cache runs out)
+_OA_CHUNK_MIN = 16384  # samples of blocks transformed together on the host, at least
+_OA_CHUNK_MAX = 131072  # ... and at most
+_NUMPY_SMALL_KERNEL = 11  # numpy.convolve's unrolled loop takes float kernels up to this
 
 
-def _cost_np_convolve(n: int, ke: int) -> float:
-    """numpy.convolve of lengths n and ke (it computes the full convolution)."""
-    return (n + ke - 1) * (_COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * min(n, ke)) + 5e-6
+def _cost_np_convolve(n: int, ke: int, dtype) -> float:
+    """numpy.convolve of lengths n and ke in ``dtype`` (it computes the full convolution)."""
+    taps = min(n, ke)
+    if dtype in _NUMPY_SMALL_KERNEL_TYPES and taps <= _NUMPY_SMALL_KERNEL:
+        per_output = _COST_SMALL_KERNEL_OUT + _COST_SMALL_KERNEL_MAC * taps
+    else:
+        per_output = _COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * taps
+    return (n + ke - 1) * per_output + 5e-6
 
 
+_NUMPY_SMALL_KERNEL_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _DIRECT_ALWAYS = 50e-6  # below this, direct wins whatever an FFT would cost
 
 
-def _cost_direct(g: Geometry) -> float:
+def _cost_direct(g: Geometry, work) -> float:
     taps = math.prod(g.kernel_shape)
     if g.ndim == 1 and g.stride == (1,):
-        return _cost_np_convolve(g.input_shape[0] + sum(g.explicit[0]), g.effective_kernel[0])
+        n = g.input_shape[0] + sum(g.explicit[0])
+        return _cost_np_convolve(n, g.effective_kernel[0], work)
     return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
 
 
@@ -288,15 +363,10 @@ def _fft_items(g: Geometry) -> int:
 
 
 def _oa_layout(g: Geometry) -> tuple[int, int] | None:
-    """(FFT length, number of blocks) for overlap-add, or None where it does not apply."""
+    """(FFT length, number of blocks) for overlap-save, or None where it does not apply."""
     if g.ndim != 1:
         return None
-    n = g.input_shape[0] + sum(g.explicit[0])
-    m = g.effective_kernel[0]
-    if n < 4 * m:
-        return None
-    nfft = _oa_block(n, m)
-    return nfft, -(-n // (nfft - m + 1))
+    return _oa_plan(g.effective_kernel[0], (g.output_shape[0] - 1) * g.stride[0] + 1)
 
 
 def _cost_fft(g: Geometry) -> float:
@@ -310,8 +380,8 @@ def _cost_oa(g: Geometry) -> float:
     if layout is None:
         return math.inf
     nfft, blocks = layout
-    n = g.input_shape[0] + sum(g.explicit[0])
-    return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_OA_SAMPLE * n + _COST_FFT_CALL
+    chunks = -(-blocks * nfft // _OA_CHUNK_MAX)  # the fewest there can be
+    return _COST_OA * blocks * nfft * math.log2(nfft) + _COST_OA_CHUNK * chunks + _COST_OA_CALL
 
 
 # On the GPU (cupy) every method is a handful of kernel launches whose cost
@@ -396,15 +466,22 @@ def _fft_is_safe(xp, x, w) -> bool:
 def _choose(xp, x, w, g: Geometry) -> str:
     if xp is not np:
         return _choose_gpu(xp, x, w, g)
+    best = _cheapest(g, np.result_type(x.dtype, w.dtype))
+    if best != "direct" and not _fft_is_safe(xp, x, w):
+        return "direct"
+    return best
+
+
+@functools.lru_cache(maxsize=1024)
+def _cheapest(g: Geometry, dtype) -> str:
+    """The method the cost model prefers for these shapes (on the host), data aside."""
     if g.size == 0:
         return "direct"
-    direct = _cost_direct(g)
+    direct = _cost_direct(g, np.dtype(np.float32) if dtype == np.float16 else dtype)
     if direct < _DIRECT_ALWAYS:
         return "direct"
     best = min(("fft", _cost_fft(g)), ("oa", _cost_oa(g)), key=lambda pair: pair[1])
-    if best[1] >= direct or not _fft_is_safe(xp, x, w):
-        return "direct"
-    return best[0]
+    return best[0] if best[1] < direct else "direct"
 
 
 # ---------------------------------------------------------------- the API
@@ -414,7 +491,8 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
     """The everyday call that ``auto`` would hand to numpy.convolve untouched.
 
     Two float64 numpy vectors (the kernel no longer than the input), stride 1, no
-    dilation or padding, numpy's convention, and so little work that direct wins: the
+    dilation or padding, numpy's convention, and a short kernel or so little work that
+    direct wins: the
     answer is numpy.convolve's own, so the checks and the plan are skipped (they cost
     more than the convolution at these sizes; see bench/engine.py --overhead).
     """
@@ -440,7 +518,14 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
         and type(method) is str
         and (
             method == "direct"
-            or (method == "auto" and _cost_np_convolve(x.shape[0], w.shape[0]) < _DIRECT_ALWAYS)
+            or (
+                method == "auto"
+                and (
+                    # numpy's unrolled loop for short kernels beats any FFT (3x or more)
+                    w.shape[0] <= _NUMPY_SMALL_KERNEL
+                    or _cost_np_convolve(x.shape[0], w.shape[0], x.dtype) < _DIRECT_ALWAYS
+                )
+            )
         )
     )
 
@@ -450,6 +535,9 @@ _NUMPY_MODES = ("full", "valid", "same")
 
 def _run(x, w, mode, flip, stride, dilation, padding, convention, method):
     if _small_float_1d(x, w, mode, stride, dilation, padding, convention, method):
+        # the general path's memory check, for the longest mode (full)
+        n, k = x.shape[0], w.shape[0]
+        check_memory(8 * (n + 2 * k - 2) + 16 * (n + k - 1), "the padded input")
         return np.convolve(x, w if flip else w[::-1], mode)
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(

@@ -151,15 +151,71 @@ def test_long_signals_every_method_agrees_with_numpy(n, k):
         np.testing.assert_allclose(convolve(x, w, method=method), want, atol=1e-8)
 
 
-def test_overlap_add_path_agrees_with_scipy_oaconvolve():
-    from convtui.engine.conv import _oa_full
+def _run_overlap_save(x, w, mode, flip=True, **options):
+    """The block method ("oa") forced, through the same preparation as convolve."""
+    from convtui.engine.conv import _oa, _prepare
+    from convtui.engine.geometry import plan
 
+    _, xa, wa, oriented, work, _ = _prepare(x, w, flip)
+    return _oa(np, xa, oriented, plan(xa.shape, wa.shape, mode, flip=flip, **options), work)
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("chunk", [None, 1, 3000])
+def test_overlap_save_agrees_with_scipy_oaconvolve(mode, chunk, monkeypatch):
+    # chunk: blocks transformed together (None: the default; 1: one block at a time;
+    # 3000 samples: a few blocks, the last chunk shorter than the others)
+    from convtui.engine import conv
+
+    if chunk is not None:
+        monkeypatch.setattr(conv, "_OA_CHUNK_MIN", chunk)
+        monkeypatch.setattr(conv, "_OA_CHUNK_MAX", chunk)
     rng = np.random.default_rng(5)
-    for n, k in [(10_000, 129), (3000, 1000), (1024, 2)]:
+    for n, k in [(10_000, 129), (3000, 700), (1024, 2), (150_000, 16)]:
         x, w = rng.standard_normal(n), rng.standard_normal(k)
-        np.testing.assert_allclose(_oa_full(np, x, w), scipy_signal.oaconvolve(x, w), atol=1e-9)
+        want = scipy_signal.oaconvolve(x, w, mode)
+        np.testing.assert_allclose(_run_overlap_save(x, w, mode), want, atol=1e-9)
         xc = x + 1j * rng.standard_normal(n)
-        np.testing.assert_allclose(_oa_full(np, xc, w), np.convolve(xc, w), atol=1e-9)
+        got = _run_overlap_save(xc, w, mode)
+        np.testing.assert_allclose(got, np.convolve(xc, w, mode), atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "mode,flip,stride,dilation,padding,convention",
+    [
+        ("full", False, 1, 1, None, "numpy"),
+        ("same", True, 1, 3, None, "matlab"),
+        ("valid", False, 3, 2, ((7, 40),), "torch"),
+        ("same", True, 4, 1, None, "tensorflow"),
+        ("full", True, 2, 2, 300, "numpy"),
+    ],
+)
+def test_overlap_save_with_every_option_matches_scipy_direct(
+    mode, flip, stride, dilation, padding, convention
+):
+    rng = np.random.default_rng(stride * 10 + dilation)
+    x, w = rng.standard_normal(5000), rng.standard_normal(40)
+    options = dict(stride=stride, dilation=dilation, padding=padding, convention=convention)
+    g = convtui.plan(x.shape, w.shape, mode, flip=flip, **options)
+    # pad → orient → slide with scipy's direct correlation, as in tests/engine/test_backend.py
+    oriented = w[::-1] if flip else w
+    dilated = np.zeros(g.effective_kernel)
+    dilated[:: g.dilation[0]] = oriented
+    dense = scipy_signal.correlate(np.pad(x, g.pad), dilated, "valid", method="direct")
+    want = dense[:: g.stride[0]]
+    got = _run_overlap_save(x, w, mode, flip, **options)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, atol=1e-9)
+
+
+def test_auto_on_long_integer_signals_is_exact():
+    rng = np.random.default_rng(11)
+    x = rng.integers(-1000, 1000, 200_000)
+    w = rng.integers(-50, 50, 128)
+    assert convtui.choose_method(x, w, "same") == "oa"
+    got = convolve(x, w, "same")
+    assert got.dtype == np.int64
+    assert np.array_equal(got, np.convolve(x, w, "same"))
 
 
 # ------------------------------------------------------------------ the conventions table
