@@ -191,7 +191,9 @@ def _slide_taps(xp, x, oriented, g: Geometry, work):
 def _fft_full(xp, a, b):
     """Full linear convolution of two same-ndim arrays through FFTs."""
     full_shape = tuple(n + m - 1 for n, m in zip(a.shape, b.shape))
-    fshape = tuple(next_fast_len(n) for n in full_shape)
+    # pocketfft (numpy) is about 20% slower per point at lengths with a factor 7; cuFFT is not
+    fast_len = _smooth_len if xp is np else next_fast_len
+    fshape = tuple(fast_len(n) for n in full_shape)
     axes = tuple(range(a.ndim))
     if a.dtype.kind == "c" or b.dtype.kind == "c":
         spectrum = xp.fft.fftn(a, fshape, axes=axes) * xp.fft.fftn(b, fshape, axes=axes)
@@ -359,7 +361,7 @@ def _cost_direct(g: Geometry, work) -> float:
 
 def _fft_items(g: Geometry) -> int:
     """How many points the FFT method transforms: the full shape at fast lengths."""
-    return math.prod(next_fast_len(n) for n in g.full_shape)
+    return math.prod(_smooth_len(n) for n in g.full_shape)
 
 
 def _oa_layout(g: Geometry) -> tuple[int, int] | None:
