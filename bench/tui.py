@@ -6,7 +6,8 @@ Run: ``python bench/tui.py`` (``--runs N`` for more repeats).
   and runs it headless, to its first complete frame (the first moment what it has sent
   to the terminal is what it shows once idle), and for reference to its first idle
   moment and to the process's end; against a bare Textual app with a Footer,
-  interleaved, same run.  Median of ``--runs``.  ``--cold-only`` stops after this table.
+  interleaved, same run, with bytecode cached as an installed copy has it.  Median of
+  ``--runs``.  ``--cold-only`` stops after this table.
 * Step key: process CPU time (all threads) from sending the Right key until the app
   is idle again with the repaint done, under Pilot, with the matrix pane visible
   (160×50), at n = 64 (1-D) and a 64×64 image; against the same key in a bare app
@@ -18,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,6 +86,14 @@ print(next((t for t, text in frames if text == final), idle), idle)
 """
 
 
+# Start as an installed copy does: `pip install` compiles every module to bytecode.  Some
+# machines (this project's VMs) set PYTHONDONTWRITEBYTECODE=1, and then every start of the
+# source tree compiled convtui's ~40 modules again (about 0.1 s); the children cache
+# bytecode in a scratch folder instead, filled by one warm-up start of each kind.
+BYTECODE_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+BYTECODE_ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "convtui-bench-pyc")
+
+
 def cold_start(kind: str) -> tuple[float, float, float]:
     """Seconds from starting ``python`` to the first complete frame, to the app's first
     idle moment (Pilot's first ``pause()``), and to the process's end.
@@ -95,7 +106,12 @@ def cold_start(kind: str) -> tuple[float, float, float]:
     code = CHILD[kind] + RUN_TO_FIRST_FRAME
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=BYTECODE_ENV,
     )
     end = time.perf_counter()
     complete, idle = (float(t) for t in done.stdout.split()[-2:])
@@ -133,6 +149,8 @@ def main() -> None:
     from convtui.engine.setup import Setup
 
     ours, bare, imports = [], [], []
+    for kind in CHILD:
+        cold_start(kind)  # warm-up: bytecode written, files in the page cache
     for _ in range(args.runs):
         bare.append(cold_start("bare"))
         ours.append(cold_start("convtui"))
