@@ -27,33 +27,44 @@ def window(length: int, lo: int, hi: int, room: int) -> range:
     range(46, 56)
     >>> window(4, 0, 1, 10)
     range(0, 4)
+    >>> window(100, 5, 14, 10)
+    range(5, 15)
     """
     room = max(room, 1)
     if length <= room:
         return range(length)
     centre = (lo + hi) // 2
-    first = min(max(centre - room // 2, 0), length - room)
+    first = centre - room // 2
+    if hi - lo < room:  # it all fits: keep both ends in (an even span lost ``hi``)
+        first = min(max(first, hi - room + 1), lo)
+    first = min(max(first, 0), length - room)
     return range(first, first + room)
 
 
-def follow(previous: range | None, length: int, lo: int, hi: int, room: int) -> range:
+def follow(
+    previous: range | None, length: int, lo: int, hi: int, room: int, margin: int = 2
+) -> range:
     """:func:`window`, but the ``previous`` window stays while ``lo..hi`` is still in it.
 
     So stepping moves the view by half a window now and then, not by one every step:
-    calmer to read, and the lines that did not change need no redraw.
+    calmer to read, and the lines that did not change need no redraw.  ``lo..hi`` keeps
+    ``margin`` cells of context from the window's edges (but for the axis's own ends).
 
-    >>> follow(range(46, 56), 100, 54, 54, 10)
+    >>> follow(range(46, 56), 100, 53, 53, 10)
     range(46, 56)
-    >>> follow(range(46, 56), 100, 56, 56, 10)
-    range(51, 61)
+    >>> follow(range(46, 56), 100, 54, 54, 10)
+    range(49, 59)
+    >>> follow(range(0, 10), 100, 1, 1, 10)
+    range(0, 10)
     """
     fresh = window(length, lo, hi, room)
+    margin = min(margin, max(len(fresh) - 1 - (hi - lo), 0) // 2)
     if (
         previous is not None
         and len(previous) == len(fresh)
         and previous.stop <= length
-        and previous.start <= lo
-        and hi < previous.stop
+        and (previous.start + margin <= lo or previous.start == 0 <= lo)
+        and (hi < previous.stop - margin or hi < previous.stop == length)
     ):
         return previous
     return fresh
