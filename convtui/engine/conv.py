@@ -3,8 +3,10 @@
 * ``direct``: the definition, one pass over the input per kernel tap (1-D at
   stride 1 hands the whole sum to ``numpy.convolve``, a tight C loop);
 * ``fft``: the full linear convolution through real FFTs at a fast length;
-* ``oa`` (overlap-add, chosen by ``auto`` only): a long 1-D signal cut into
-  blocks, each convolved by FFT, the overlapping tails added.
+* ``oa`` (blocks, chosen by ``auto`` only): a long 1-D signal cut into blocks,
+  each convolved by FFT.  The name is the overlap-add it started as; it now runs as
+  overlap-save (the blocks overlap and each keeps the outputs it gets right), which
+  gives the same numbers with nothing to add up.
 
 ``choose_method`` only decides (with a cost model of its own for cupy arrays);
 the methods run, on numpy or cupy arrays alike.  Every method computes the same
@@ -438,9 +440,10 @@ def _choose_gpu(xp, x, w, g: Geometry) -> str:
 def choose_method(x, w, mode: str = "full", *, flip: bool = True, **options) -> str:
     """Decide how ``convolve``/``correlate`` would compute this; returns a name.
 
-    One of ``"direct"``, ``"fft"`` or ``"oa"`` (overlap-add).  FFT-based methods are
-    never chosen when an input holds NaN or inf (a NaN must stay local, as in the
-    definition) or when integer results could lose exactness.
+    One of ``"direct"``, ``"fft"`` or ``"oa"`` (a long 1-D signal in blocks through
+    FFTs).  FFT-based methods are never chosen when an input holds NaN or inf (a NaN
+    must stay local, as in the definition) or when integer results could lose
+    exactness.
 
     >>> choose_method([1, 2, 3, 4], [5, 6, 7])
     'direct'
@@ -494,9 +497,9 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
 
     Two float64 numpy vectors (the kernel no longer than the input), stride 1, no
     dilation or padding, numpy's convention, and a short kernel or so little work that
-    direct wins: the
-    answer is numpy.convolve's own, so the checks and the plan are skipped (they cost
-    more than the convolution at these sizes; see bench/engine.py --overhead).
+    direct wins: the answer is numpy.convolve's own, so the checks and the plan are
+    skipped (they cost more than the convolution at these sizes; see
+    bench/engine.py --overhead).
     """
     # exact type checks first: an array passed as an option must reach the general
     # path's own checks (and their messages), not an ambiguous comparison here
@@ -525,7 +528,7 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
                 and (
                     # numpy's unrolled loop for short kernels beats any FFT (3x or more)
                     w.shape[0] <= _NUMPY_SMALL_KERNEL
-                    or _cost_np_convolve(x.shape[0], w.shape[0], x.dtype) < _DIRECT_ALWAYS
+                    or _auto_is_direct(x.shape[0], w.shape[0], mode)
                 )
             )
         )
@@ -533,6 +536,12 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, convention, method) -
 
 
 _NUMPY_MODES = ("full", "valid", "same")
+
+
+@functools.lru_cache(maxsize=1024)
+def _auto_is_direct(n: int, k: int, mode: str) -> bool:
+    """Whether ``auto`` picks direct for float64 vectors of these lengths (cached)."""
+    return _cheapest(plan((n,), (k,), mode), np.dtype(np.float64)) == "direct"
 
 
 def _run(x, w, mode, flip, stride, dilation, padding, convention, method):
