@@ -319,7 +319,11 @@ def _timings(setup: Setup) -> str:
         line += (
             f" (FFT {ratio:.1f}× faster)" if ratio >= 1 else f" (direct {1 / ratio:.1f}× faster)"
         )
-    return f"{line}; the engine would pick {picked}."
+    return f"{line}; the engine would pick {PICKED.get(picked, picked)}."
+
+
+# choose_method's names, as a learner reads them
+PICKED = {"direct": "direct", "fft": "fft", "oa": "fft in blocks (overlap-save, method 'oa')"}
 
 
 def _escape(text: str) -> str:
