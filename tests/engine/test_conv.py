@@ -218,6 +218,17 @@ def test_auto_on_long_integer_signals_is_exact():
     assert np.array_equal(got, np.convolve(x, w, "same"))
 
 
+def test_a_signal_only_a_few_blocks_long_is_left_to_one_fft():
+    # 4096 × 1024: blocks of 6144 would need a single block, the FFT method's own work
+    # with the blocks' buffers around it (lesson 11 measures exactly this case)
+    rng = np.random.default_rng(12)
+    x, w = rng.standard_normal(4096), rng.standard_normal(1024)
+    assert convtui.choose_method(x, w) == "fft"
+    np.testing.assert_allclose(convolve(x, w), np.convolve(x, w), atol=1e-9)
+    # 32768 × 256 is 19 blocks of 2048: blocks it is
+    assert convtui.choose_method(rng.standard_normal(32768), w[:256]) == "oa"
+
+
 # ------------------------------------------------------------------ the conventions table
 
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from convtui.app.widgets.lesson_panel import _timings
+from convtui.engine.conv import choose_method
 from convtui.engine.setup import Setup
 
 
-def test_a_long_kernel_is_picked_as_fft_in_blocks():
-    line = _timings(Setup(np.sin(np.arange(4096) / 50.0), np.ones(256) / 256))
+@pytest.mark.parametrize(
+    ("n", "kernel", "words"),
+    [
+        (32768, np.ones(256) / 256, "fft in blocks (overlap-save, method 'oa')"),
+        (4096, np.ones(1024) / 1024, "fft"),
+        (4096, [1, 4, 6, 4, 1], "direct"),
+    ],
+)
+def test_the_line_names_the_engines_pick(n, kernel, words):
+    setup = Setup(np.sin(np.arange(n) / 50.0), kernel)
+    line = _timings(setup)
     assert line.startswith("Measured now: direct ") and ", fft " in line
-    assert line.endswith("the engine would pick fft in blocks (overlap-save, method 'oa').")
-
-
-def test_a_short_kernel_is_picked_as_direct():
-    line = _timings(Setup(np.sin(np.arange(4096) / 50.0), [1, 4, 6, 4, 1]))
-    assert line.endswith("the engine would pick direct.")
+    assert line.endswith(f"the engine would pick {words}.")
+    # the words are the engine's own choice, not the faster of the two just timed
+    names = {"oa": "fft in blocks (overlap-save, method 'oa')", "fft": "fft", "direct": "direct"}
+    assert words == names[choose_method(setup.input, setup.kernel)]
