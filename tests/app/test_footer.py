@@ -69,3 +69,15 @@ async def test_hovering_a_key_gives_its_tooltip():
         await pilot.hover(KeyFooter, offset=(line.index("m Mode"), 0))
         await pilot.pause()
         assert app.screen.query_one(KeyFooter).tooltip == "Mode: full → valid → same"
+
+
+async def test_a_click_on_the_palette_key_of_a_narrow_footer_opens_the_palette():
+    # the keys cut off by the palette key must not answer under it
+    app = make_app()
+    async with app.run_test(size=(50, 24)) as pilot:
+        await pilot.pause()
+        line = pane_text(app, "KeyFooter")
+        assert await pilot.click(KeyFooter, offset=(line.index("palette"), 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SafeCommandPalette"
+        assert playground(app).setup.mode == "full"

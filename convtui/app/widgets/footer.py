@@ -126,7 +126,8 @@ class KeyFooter(Widget, can_focus=False):
             tail.append("▏", edge_style)
             tail.append(self._palette.display, key_style)
             tail.append(f" {self._palette.description} ", description_style)
-        room = max(0, width - tail.cell_len)
+        palette = self._palette is not None and tail.cell_len <= width
+        room = width - tail.cell_len if palette else width
 
         text = Text(no_wrap=True, end="")
         columns: list[tuple[int, int, FooterEntry]] = []
@@ -135,10 +136,11 @@ class KeyFooter(Widget, can_focus=False):
             dim = Style(dim=True) if not entry.enabled else Style()
             text.append(f" {entry.display} ", key_style + dim)
             text.append(f"{entry.description} ", description_style + dim)
-            columns.append((start, text.cell_len, entry))
+            if start < room:  # a key cut off by the edge answers only where it shows
+                columns.append((start, min(text.cell_len, room), entry))
         text.truncate(room, pad=True)
-        if self._palette is not None and tail.cell_len <= width:
-            columns.append((room, room + tail.cell_len, self._palette))
+        if palette:
+            columns.append((room, width, self._palette))
             text.append_text(tail)
         for start, end, entry in columns:
             if entry == self._hover:
