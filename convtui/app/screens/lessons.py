@@ -4,9 +4,9 @@
 :class:`LessonActions` is mixed into the App: it loads the course and the
 progress file just after the first frame (in a thread; :mod:`convtui.lessons` is
 imported there too, so start-up waits for neither), or at once when a lesson key
-needs them first, opens
-a lesson as a :class:`~convtui.app.widgets.lesson_panel.LessonPanel` beside the
-playground, and owns the keys, which work from every pane but the text boxes.
+needs them first; it opens a lesson as a
+:class:`~convtui.app.widgets.lesson_panel.LessonPanel` beside the playground, and
+owns the keys, which work from every pane but the text boxes.
 """
 
 from __future__ import annotations
@@ -127,6 +127,7 @@ class LessonActions:
 
     lesson_course: tuple[Lesson, ...] | None = None
     lesson_progress: Progress | None = None
+    _lesson_panel: LessonPanel | None = None  # made by the first open_lesson
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._load_lessons)  # after the first frame
@@ -168,7 +169,7 @@ class LessonActions:
         Asked by ``check_action`` for every binding on every footer refresh, so it is
         a look-up, never a DOM query.
         """
-        panel = getattr(self, "_lesson_panel", None)
+        panel = self._lesson_panel
         return panel if panel is not None and panel.is_attached else None
 
     def open_lesson(self, number: int, page: int | None = None) -> bool:

@@ -297,6 +297,10 @@ class LessonPanel(Vertical):
         self.app.call_from_thread(self.query_one("#lesson-measure", Static).update, text)
 
 
+# choose_method's names that need words for a learner ("direct" and "fft" say it already)
+PICKED = {"oa": "fft in blocks (overlap-save, method 'oa')"}
+
+
 def _timings(setup: Setup) -> str:
     """Medians of a few runs of each method on ``setup``, as one line."""
     run = convolve if setup.flip else correlate
@@ -320,10 +324,6 @@ def _timings(setup: Setup) -> str:
             f" (FFT {ratio:.1f}× faster)" if ratio >= 1 else f" (direct {1 / ratio:.1f}× faster)"
         )
     return f"{line}; the engine would pick {PICKED.get(picked, picked)}."
-
-
-# choose_method's names, as a learner reads them
-PICKED = {"direct": "direct", "fft": "fft", "oa": "fft in blocks (overlap-save, method 'oa')"}
 
 
 def _escape(text: str) -> str:
