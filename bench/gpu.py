@@ -13,7 +13,7 @@ Peers, each named with its method: ``cupyx.scipy.signal.convolve`` (method
 "direct" and "fft"), ``cupyx.scipy.signal.fftconvolve`` and ``oaconvolve``,
 ``cupyx.scipy.ndimage.correlate`` (zero boundary, the same-size output) and
 torch ``conv1d``/``conv2d``.  Ours is ``convtui.convolve(..., "same")`` with
-method "auto", and each method forced (direct, fft, oa): those columns are the
+method "auto", and each method forced (direct, fft, overlap_save): those columns are the
 data to fit the GPU cost model in convtui/engine/conv.py (``_GPU_*``).
 "ratio" is the best cupyx peer's time over ours: >= 1.0 means as fast or faster.
 
@@ -106,7 +106,7 @@ def signal_cases(quick: bool):
 def run_signals(cupy, torch, timed, args) -> None:
     rng = np.random.default_rng(0)
     print(
-        "| input | kernel | ours (auto → method) | ours direct / fft / oa | best cupyx peer "
+        "| input | kernel | ours (auto → method) | ours direct / fft / overlap_save | best cupyx peer "
         "| ratio (≥ 1.0: goal met) | torch cuDNN | end-to-end: ours / best cupyx | max rel err |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
@@ -122,11 +122,11 @@ def signal_row(cupy, torch, timed, args, host_x, host_w) -> str:
     method = convtui.choose_method(x, w, "same")
     ours = timed(lambda: convtui.convolve(x, w, "same"), args.budget)
     forced = {}
-    for m in ("direct", "fft", "oa"):
+    for m in ("direct", "fft", "overlap_save"):
         too_big = m == "direct" and x.size * w.size > args.direct_cap
-        if too_big or (m == "oa" and x.ndim != 1):
+        if too_big or (m == "overlap_save" and x.ndim != 1):
             forced[m] = None
-        elif m == "oa":
+        elif m == "overlap_save":
             forced[m] = timed(lambda: _overlap_add(x, w), args.budget)
         else:
             forced[m] = timed(lambda m=m: convtui.convolve(x, w, "same", method=m), args.budget)
@@ -167,11 +167,9 @@ def cs_fftconvolve(x, w):
 
 def _overlap_add(x, w):
     """convolve(x, w, "same") by overlap-add (a method only "auto" picks), float inputs."""
-    from convtui.engine.conv import _oa, _prepare
-    from convtui.engine.geometry import plan
+    from convtui import convolve
 
-    xp, xa, wa, oriented, work, _ = _prepare(x, w, True)
-    return _oa(xp, xa, oriented, plan(xa.shape, wa.shape, "same"), work)
+    return convolve(x, w, "same", method="overlap_save")
 
 
 def _e2e(cupy, fn, x, w, host_x, host_w):

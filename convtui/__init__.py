@@ -18,8 +18,17 @@ from .engine.backend import (
     to_numpy,
     use_backend,
 )
-from .engine.conv import choose_method, convolve, correlate, next_fast_len
-from .engine.geometry import CONVENTIONS, Geometry, output_shape, padding_for, plan
+from .engine.conv import choose_method, conv_transpose, convolve, correlate, next_fast_len
+from .engine.geometry import (
+    CONVENTIONS,
+    PADDING_MODES,
+    PADDING_NAMES,
+    ConvSpec,
+    Geometry,
+    output_shape,
+    padding_for,
+    plan,
+)
 from .engine.matrix import toeplitz, toeplitz_taps
 from .engine.parse import ParseError, parse_array
 from .engine.setup import Result, Setup
@@ -54,8 +63,11 @@ def __dir__() -> list[str]:
 __all__ = [
     "BackendUnavailable",
     "CONVENTIONS",
+    "ConvSpec",
     "Geometry",
     "MemoryLimitError",
+    "PADDING_MODES",
+    "PADDING_NAMES",
     "ParseError",
     "Result",
     "Setup",
@@ -67,6 +79,7 @@ __all__ = [
     "TrainState",
     "backend_info",
     "choose_method",
+    "conv_transpose",
     "conv_backward",
     "conv_forward",
     "convolve",

@@ -2,8 +2,10 @@
 
 Every convolution in convtui is three moves (see DESIGN.md):
 
-1. **pad** the input with zeros, ``(before, after)`` per axis: explicit ``padding``
-   first, then the mode's own padding computed on the explicitly padded length;
+1. **pad** the input, ``(before, after)`` per axis: explicit ``padding`` first, then
+   the mode's own padding computed on the explicitly padded length; the padding mode
+   says what fills the widths (zeros, or copies of the input as ``numpy.pad`` makes
+   them);
 2. **orient** the kernel: convolution flips it on every axis, correlation does not;
 3. **slide** it: output ``i`` is the dot product of the oriented kernel with the padded
    input at ``i*stride + j*dilation`` for tap ``j``.
@@ -25,14 +27,86 @@ import numpy as np
 __all__ = [
     "CONVENTIONS",
     "MODES",
+    "OPTION_NAMES",
+    "PADDING_MODES",
+    "PADDING_NAMES",
     "Convention",
+    "ConvSpec",
     "Geometry",
     "output_shape",
     "padding_for",
     "plan",
 ]
 
-MODES = ("full", "valid", "same")
+MODES = ("full", "valid", "same", "causal")
+
+# What fills the padded cells, as numpy.pad names it ("zeros" is its "constant").
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular", "symmetric")
+_NUMPY_PAD = {
+    "zeros": "constant",
+    "reflect": "reflect",
+    "replicate": "edge",
+    "circular": "wrap",
+    "symmetric": "symmetric",
+}
+
+# The same padding under each library's name (None: the library has no such mode).
+# Every row is checked against the installed libraries in tests/engine/test_padding_modes.py.
+PADDING_NAMES: dict[str, dict[str, str | None]] = {
+    "zeros": {
+        "torch": "zeros",
+        "numpy.pad": "constant",
+        "scipy.ndimage": "constant",
+        "OpenCV": "BORDER_CONSTANT",
+        "MATLAB padarray": "0 (the default)",
+        "TensorFlow tf.pad": "CONSTANT",
+    },
+    "reflect": {
+        "torch": "reflect",
+        "numpy.pad": "reflect",
+        "scipy.ndimage": "mirror",
+        "OpenCV": "BORDER_REFLECT_101",
+        "MATLAB padarray": None,
+        "TensorFlow tf.pad": "REFLECT",
+    },
+    "symmetric": {
+        "torch": None,
+        "numpy.pad": "symmetric",
+        "scipy.ndimage": "reflect",
+        "OpenCV": "BORDER_REFLECT",
+        "MATLAB padarray": "'symmetric'",
+        "TensorFlow tf.pad": "SYMMETRIC",
+    },
+    "replicate": {
+        "torch": "replicate",
+        "numpy.pad": "edge",
+        "scipy.ndimage": "nearest",
+        "OpenCV": "BORDER_REPLICATE",
+        "MATLAB padarray": "'replicate'",
+        "TensorFlow tf.pad": None,
+    },
+    "circular": {
+        "torch": "circular",
+        "numpy.pad": "wrap",
+        "scipy.ndimage": "wrap",
+        "OpenCV": "BORDER_WRAP",
+        "MATLAB padarray": "'circular'",
+        "TensorFlow tf.pad": None,
+    },
+}
+
+# Every option of one convolution, in the order ConvSpec holds them.
+OPTION_NAMES = (
+    "mode",
+    "flip",
+    "stride",
+    "dilation",
+    "padding",
+    "padding_mode",
+    "convention",
+    "transposed",
+    "output_padding",
+)
 
 
 @dataclass(frozen=True)
@@ -135,12 +209,70 @@ def normalize_padding(padding: Any, ndim: int) -> tuple[tuple[int, int], ...]:
 
 
 @dataclass(frozen=True)
+class ConvSpec:
+    """Every option of one convolution, shapes aside, as one frozen value.
+
+    The public functions keep their keyword arguments; ``plan`` turns shapes and a
+    spec into a :class:`Geometry`, and a :class:`~convtui.engine.setup.Setup` is an
+    input, a kernel and a spec.  Lists become tuples, so a spec can be hashed.
+
+    >>> spec = ConvSpec("valid", flip=False, padding=1, padding_mode="circular")
+    >>> spec.plan((4,), (3,)).output_shape
+    (4,)
+    >>> spec.replace(padding_mode="zeros").options()["padding_mode"]
+    'zeros'
+    """
+
+    mode: str = "full"
+    flip: bool = True
+    stride: Any = 1
+    dilation: Any = 1
+    padding: Any = None
+    padding_mode: str = "zeros"
+    convention: str = "numpy"
+    transposed: bool = False
+    output_padding: Any = 0
+
+    def __post_init__(self):
+        for name in ("stride", "dilation", "padding", "output_padding"):
+            value = getattr(self, name)
+            if isinstance(value, list | tuple):
+                value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+                object.__setattr__(self, name, value)
+        object.__setattr__(self, "flip", bool(self.flip))
+        object.__setattr__(self, "transposed", bool(self.transposed))
+        _choice("mode", self.mode, MODES)
+        _choice("padding_mode", self.padding_mode, PADDING_MODES)
+        _choice("convention", self.convention, tuple(CONVENTIONS))
+
+    def key(self) -> tuple:
+        """The options as a hashable tuple that keeps ``True`` and ``1.0`` apart from ``1``."""
+        return tuple(_hashable(getattr(self, name)) for name in OPTION_NAMES)
+
+    def options(self) -> dict:
+        """Every option by name (``flip`` included), as the functions take them."""
+        return {name: getattr(self, name) for name in OPTION_NAMES}
+
+    def replace(self, **changes) -> ConvSpec:
+        return ConvSpec(**{**self.options(), **changes})
+
+    def plan(self, input_shape, kernel_shape) -> Geometry:
+        return plan(input_shape, kernel_shape, **self.options())
+
+
+@dataclass(frozen=True)
 class Geometry:
     """Everything about one convolution except the numbers.
 
     All tuples have one entry per axis.  ``explicit`` is the user's padding,
     ``mode_pad`` the mode's own padding added after it; ``pad`` is their sum, the
-    zeros around the input before the kernel slides.
+    cells around the input before the kernel slides; ``padding_mode`` says what
+    fills them.
+
+    A transposed geometry (``transposed=True``) maps an input of the forward
+    convolution's output shape back to its input shape: :attr:`forward` is the
+    convolution it transposes, :attr:`slide` the plain convolution of the
+    zero-stuffed input that computes it.
     """
 
     input_shape: tuple[int, ...]
@@ -153,10 +285,28 @@ class Geometry:
     mode_pad: tuple[tuple[int, int], ...]
     convention: str
     output_shape: tuple[int, ...]
+    padding_mode: str = "zeros"
+    transposed: bool = False
+    output_padding: tuple[int, ...] = ()
 
     @property
     def ndim(self) -> int:
         return len(self.input_shape)
+
+    @cached_property
+    def spec(self) -> ConvSpec:
+        """The options as one value (padding as ``(before, after)`` pairs)."""
+        return ConvSpec(
+            self.mode,
+            self.flip,
+            self.stride,
+            self.dilation,
+            self.explicit,
+            self.padding_mode,
+            self.convention,
+            self.transposed,
+            self.output_padding or 0,
+        )
 
     @cached_property
     def effective_kernel(self) -> tuple[int, ...]:
@@ -165,18 +315,21 @@ class Geometry:
 
     @cached_property
     def pad(self) -> tuple[tuple[int, int], ...]:
-        """Total zeros ``(before, after)`` per axis: explicit plus the mode's."""
+        """Total padded cells ``(before, after)`` per axis: explicit plus the mode's."""
         return tuple((eb + mb, ea + ma) for (eb, ea), (mb, ma) in zip(self.explicit, self.mode_pad))
 
     @cached_property
     def full_shape(self) -> tuple[int, ...]:
         """Length of the full linear convolution of the explicitly padded input, per axis.
 
-        Every output is read from it (see conv.py); FFT methods transform this much.
+        Every output is read from it (see methods.py); FFT methods transform this much.
 
         >>> plan((4,), (3,), "valid", padding=1).full_shape
         (8,)
         """
+        if self.transposed:
+            slide = self.slide[1]
+            return slide.full_shape if slide is not None else self.output_shape
         return tuple(
             n + b + a + ke - 1
             for n, (b, a), ke in zip(self.input_shape, self.explicit, self.effective_kernel)
@@ -190,20 +343,91 @@ class Geometry:
     def size(self) -> int:
         return math.prod(self.output_shape)
 
+    # ------------------------------------------------------------ padded cells
+
+    def source_index(self, axis: int) -> np.ndarray:
+        """Which input index each padded cell along ``axis`` copies; -1 for a zero.
+
+        Exactly what ``numpy.pad`` puts there: reflect, edge, wrap or symmetric.
+
+        >>> plan((4,), (3,), "full", padding_mode="reflect").source_index(0).tolist()
+        [2, 1, 0, 1, 2, 3, 2, 1]
+        >>> plan((4,), (3,), "same").source_index(0).tolist()
+        [-1, 0, 1, 2, 3, -1]
+        """
+        return self._sources[axis]
+
+    @cached_property
+    def _sources(self) -> tuple[np.ndarray, ...]:
+        tables = []
+        for n, widths in zip(self.input_shape, self.pad):
+            index = np.arange(n, dtype=np.intp)
+            if self.padding_mode == "zeros":
+                table = np.pad(index, widths, constant_values=-1)
+            else:
+                table = np.pad(index, widths, mode=_NUMPY_PAD[self.padding_mode])
+            table.setflags(write=False)
+            tables.append(table)
+        return tuple(tables)
+
+    def sources(self) -> np.ndarray:
+        """:meth:`source_index` over the whole padded input: flat input indices, -1 for zeros.
+
+        >>> plan((2, 2), (2, 2), "full", padding_mode="replicate").sources()
+        array([[0, 0, 1, 1],
+               [0, 0, 1, 1],
+               [2, 2, 3, 3],
+               [2, 2, 3, 3]])
+        """
+        flat = np.zeros(self.padded_shape, dtype=np.intp)
+        zero = np.zeros(self.padded_shape, dtype=bool)
+        step = 1
+        for axis in reversed(range(self.ndim)):
+            table = self._sources[axis].reshape(
+                (-1,) + (1,) * (self.ndim - axis - 1)
+            )
+            flat += table * step
+            zero |= table < 0
+            step *= self.input_shape[axis]
+        flat[zero] = -1
+        return flat
+
+    # ------------------------------------------------------------ the slide
+
     def tap_positions(self, rows=None):
-        """Which input element each tap of the oriented kernel sits on, at each step.
+        """Which input element each tap of the oriented kernel reads, at each step.
 
         Returns an int array of shape ``(len(rows), prod(kernel_shape))`` (all steps
         when ``rows`` is None) holding flat indices into the unpadded input, -1 where
-        the tap sits on a padding zero.  Taps are in the oriented kernel's C order;
-        :meth:`kernel_index` maps them back to the given kernel.
+        the tap sits on a padded zero.  A tap on a cell that a padding mode fills reads
+        the input element copied there (:meth:`on_padding` tells those taps apart).
+        Taps are in the oriented kernel's C order; :meth:`kernel_index` maps them back
+        to the given kernel.
 
         >>> plan((4,), (3,), "full").tap_positions([0, 5])
         array([[-1, -1,  0],
                [ 3, -1, -1]])
+        >>> plan((4,), (3,), "full", padding_mode="circular").tap_positions([0])
+        array([[2, 3, 0]])
         """
+        return self._taps(rows)[0]
+
+    def on_padding(self, rows=None):
+        """Whether each tap (as in :meth:`tap_positions`) sits on a padded cell.
+
+        >>> plan((4,), (3,), "same", padding_mode="replicate").on_padding([0]).tolist()
+        [[True, False, False]]
+        """
+        return self._taps(rows)[1]
+
+    def _taps(self, rows):
         from .backend import check_memory
 
+        if self.transposed:
+            raise ValueError(
+                "a transposed convolution has no window per output: read its "
+                "forward geometry (Geometry.forward), whose matrix it transposes"
+            )
         taps = math.prod(self.kernel_shape)
         count = self.size if rows is None else len(rows)
         check_memory(count * taps * 8 * 3, "the tap positions")
@@ -215,15 +439,18 @@ class Geometry:
             )
         tap_index = np.indices(self.kernel_shape).reshape(self.ndim, -1)
         flat = np.zeros((count, taps), dtype=np.intp)
-        inside = np.ones((count, taps), dtype=bool)
+        zero = np.zeros((count, taps), dtype=bool)
+        padded = np.zeros((count, taps), dtype=bool)
         step = 1
         for axis in reversed(range(self.ndim)):
-            pos = self.position(axis, out_index[axis][:, None], tap_index[axis][None, :])
-            inside &= (pos >= 0) & (pos < self.input_shape[axis])
-            flat += pos * step
+            cell = self.position(axis, out_index[axis][:, None], tap_index[axis][None, :])
+            padded |= (cell < 0) | (cell >= self.input_shape[axis])
+            source = self._sources[axis][cell + self.pad[axis][0]]
+            zero |= source < 0
+            flat += source * step
             step *= self.input_shape[axis]
-        flat[~inside] = -1
-        return flat
+        flat[zero] = -1
+        return flat, padded
 
     def position(self, axis: int, out, tap):
         """Where oriented tap ``tap`` sits along ``axis`` for output ``out``.
@@ -236,6 +463,27 @@ class Geometry:
         """
         return out * self.stride[axis] + tap * self.dilation[axis] - self.pad[axis][0]
 
+    def window(self, index) -> tuple[range, ...]:
+        """The cells one step's taps sit on, per axis, in unpadded input coordinates.
+
+        ``index`` is the output's index (a tuple, or an int on one axis); cells
+        outside ``range(n)`` are padding.
+
+        >>> plan((4,), (3,), "full").window(1)
+        (range(-1, 2),)
+        >>> plan((9, 9), (2, 2), "valid", stride=2, dilation=3).window((1, 0))
+        (range(2, 6, 3), range(0, 4, 3))
+        """
+        if isinstance(index, int | np.integer):
+            index = (int(index),)
+        return tuple(
+            range(first, first + (k - 1) * d + 1, d)
+            for first, k, d in (
+                (self.position(axis, out, 0), self.kernel_shape[axis], self.dilation[axis])
+                for axis, out in enumerate(index)
+            )
+        )
+
     def kernel_index(self):
         """Flat index into the given kernel of each oriented tap (flipped when convolving).
 
@@ -247,21 +495,159 @@ class Geometry:
             index = index[(slice(None, None, -1),) * self.ndim]
         return index.ravel()
 
+    @cached_property
+    def filled(self) -> Geometry:
+        """The same slide over the padded input once its cells are filled: ``valid``, no padding.
+
+        >>> plan((4,), (3,), "same", padding_mode="reflect").filled.input_shape
+        (6,)
+        """
+        ndim = self.ndim
+        return _plan_cached(
+            self.padded_shape,
+            self.kernel_shape,
+            "valid",
+            self.flip,
+            self.stride,
+            self.dilation,
+            ((0, 0),) * ndim,
+            "zeros",
+            "numpy",
+            False,
+            (0,) * ndim,
+        )
+
+    # ------------------------------------------------------------ transposed
+
+    @cached_property
+    def forward(self) -> Geometry:
+        """The convolution this transposed one is the transpose of (self when not transposed).
+
+        Its input has this one's output shape and its output this one's input shape.
+
+        >>> g = plan((3,), (3,), "valid", stride=2, transposed=True)
+        >>> g.output_shape, g.forward.input_shape, g.forward.output_shape
+        ((7,), (7,), (3,))
+        """
+        if not self.transposed:
+            return self
+        return _plan_cached(
+            self.output_shape,
+            self.kernel_shape,
+            "valid",
+            self.flip,
+            self.stride,
+            self.dilation,
+            self.explicit,
+            "zeros",
+            self.convention,
+            False,
+            0,
+        )
+
+    @cached_property
+    def slide(self) -> tuple[tuple[slice, ...], Geometry | None]:
+        """How a transposed convolution is computed as a plain one: ``(crop, geometry)``.
+
+        The input is stuffed with ``stride-1`` zeros between its elements, cut to
+        ``crop`` (where ``padding`` is wider than the kernel), and convolved with the
+        forward convolution's oriented kernel reversed, at the same dilation, with
+        ``ke-1-padding`` zeros before and ``ke-1-padding+output_padding`` after.
+
+        >>> crop, g = plan((3,), (3,), "valid", stride=2, padding=1, transposed=True).slide
+        >>> g.input_shape, g.pad, g.output_shape
+        ((5,), ((1, 1),), (5,))
+
+        The geometry is None where the crop leaves nothing: every output is then 0.
+        """
+        if not self.transposed:
+            raise ValueError("only a transposed geometry has a stuffed slide")
+        crop, shape, pads = [], [], []
+        for n, s, ke, (pb, pa), op in zip(
+            self.input_shape,
+            self.stride,
+            self.effective_kernel,
+            self.explicit,
+            self.output_padding,
+        ):
+            stuffed = (n - 1) * s + 1
+            before, after = ke - 1 - pb, ke - 1 - pa + op
+            start, stop = max(-before, 0), stuffed - max(-after, 0)
+            crop.append(slice(start, stop))
+            shape.append(stop - start)
+            pads.append((max(before, 0), max(after, 0)))
+        if 0 in shape:
+            return tuple(crop), None
+        g = _plan_cached(
+            tuple(shape),
+            self.kernel_shape,
+            "valid",
+            not self.flip,
+            (1,) * self.ndim,
+            self.dilation,
+            tuple(pads),
+            "zeros",
+            "numpy",
+            False,
+            0,
+        )
+        assert g.output_shape == self.output_shape, (g, self)
+        return tuple(crop), g
+
+    # ------------------------------------------------------------ readings for views
+
+    def memory(self, what: str, itemsize: int = 8) -> int:
+        """Bytes a computation over this geometry needs, by what it builds.
+
+        ``"padded"``: the padded input and two outputs (every method);
+        ``"fft"``: three complex buffers of the FFT length; ``"matrix"``: the dense
+        Toeplitz matrix; ``"taps"``: a table of tap positions for every step.
+
+        >>> plan((4,), (3,), "full").memory("matrix")
+        192
+        """
+        taps = math.prod(self.kernel_shape)
+        if what == "padded":
+            shape = self.padded_shape
+            if self.transposed:
+                slide = self.slide[1]
+                shape = slide.padded_shape if slide is not None else self.output_shape
+            return (math.prod(shape) + 2 * self.size) * itemsize
+        if what == "fft":
+            return math.prod(self.full_shape) * 16 * 3
+        if what == "matrix":
+            return self.size * math.prod(self.input_shape) * itemsize
+        if what == "taps":
+            return self.size * taps * 8 * 3
+        _choice("what", what, ("padded", "fft", "matrix", "taps"))
+        raise AssertionError  # unreachable
+
     def formula(self) -> list[str]:
         """The output-length formula per axis, with this setup's numbers plugged in.
 
         >>> plan((4,), (3,), "full").formula()
         ['out = floor((n + pb + pa - d·(k-1) - 1) / s) + 1 = floor((4 + 2 + 2 - 1·(3-1) - 1) / 1) + 1 = 6']
+        >>> plan((3,), (3,), "valid", stride=2, output_padding=1, transposed=True).formula()
+        ['out = (n-1)·s - pb - pa + d·(k-1) + op + 1 = (3-1)·2 - 0 - 0 + 1·(3-1) + 1 + 1 = 8']
         """
         lines = []
-        for n, k, s, d, (b, a), out in zip(
-            self.input_shape,
-            self.kernel_shape,
-            self.stride,
-            self.dilation,
-            self.pad,
-            self.output_shape,
+        for axis, (n, k, s, d, (b, a), out) in enumerate(
+            zip(
+                self.input_shape,
+                self.kernel_shape,
+                self.stride,
+                self.dilation,
+                self.pad,
+                self.output_shape,
+            )
         ):
+            if self.transposed:
+                op = self.output_padding[axis]
+                lines.append(
+                    "out = (n-1)·s - pb - pa + d·(k-1) + op + 1 = "
+                    f"({n}-1)·{s} - {b} - {a} + {d}·({k}-1) + {op} + 1 = {out}"
+                )
+                continue
             lines.append(
                 "out = floor((n + pb + pa - d·(k-1) - 1) / s) + 1 = "
                 f"floor(({n} + {b} + {a} - {d}·({k}-1) - 1) / {s}) + 1 = {out}"
@@ -270,11 +656,13 @@ class Geometry:
 
 
 def _mode_padding(n: int, ke: int, s: int, mode: str, convention: Convention) -> tuple[int, int]:
-    """The mode's own zeros on one axis of (explicitly padded) length ``n``."""
+    """The mode's own padded cells on one axis of (explicitly padded) length ``n``."""
     if mode == "valid":
         return (0, 0)
     if mode == "full":
         return (ke - 1, ke - 1)
+    if mode == "causal":  # output i sees inputs up to i*stride, never after
+        return (ke - 1, 0)
     # same
     if convention.strided_same == "tensorflow":
         out = -(-n // s)
@@ -304,7 +692,10 @@ def plan(
     stride=1,
     dilation=1,
     padding=None,
+    padding_mode: str = "zeros",
     convention: str = "numpy",
+    transposed: bool = False,
+    output_padding=0,
 ) -> Geometry:
     """Validate the options and work out the geometry of one convolution.
 
@@ -315,6 +706,8 @@ def plan(
     (((1, 1),), (4,))
     >>> plan((6,), (2,), "same", convention="matlab").pad
     ((0, 1),)
+    >>> plan((5,), (3,), "causal").pad
+    ((2, 0),)
     """
     try:
         key = (
@@ -325,17 +718,44 @@ def plan(
             _hashable(stride),
             _hashable(dilation),
             _hashable(padding),
+            padding_mode,
             convention,
+            bool(transposed),
+            _hashable(output_padding),
         )
         hash(key)
     except TypeError:
         key = None
     if key is None:
-        return _plan(input_shape, kernel_shape, mode, flip, stride, dilation, padding, convention)
+        return _plan(
+            input_shape,
+            kernel_shape,
+            mode,
+            flip,
+            stride,
+            dilation,
+            padding,
+            padding_mode,
+            convention,
+            transposed,
+            output_padding,
+        )
     return _plan_cached(*key)
 
 
-def _plan(input_shape, kernel_shape, mode, flip, stride, dilation, padding, convention) -> Geometry:
+def _plan(
+    input_shape,
+    kernel_shape,
+    mode,
+    flip,
+    stride,
+    dilation,
+    padding,
+    padding_mode,
+    convention,
+    transposed,
+    output_padding,
+) -> Geometry:
     input_shape = tuple(int(n) for n in input_shape)
     kernel_shape = tuple(int(k) for k in kernel_shape)
     ndim = len(input_shape)
@@ -351,10 +771,22 @@ def _plan(input_shape, kernel_shape, mode, flip, stride, dilation, padding, conv
     if any(k == 0 for k in kernel_shape):
         raise ValueError(f"kernel must not have an empty axis, got shape {kernel_shape}")
     _choice("mode", mode, MODES)
+    _choice("padding_mode", padding_mode, PADDING_MODES)
     conv = CONVENTIONS[_choice("convention", convention, tuple(CONVENTIONS))]
     stride = _per_axis_ints("stride", stride, ndim, 1)
     dilation = _per_axis_ints("dilation", dilation, ndim, 1)
     explicit = normalize_padding(padding, ndim)
+    output_padding = _per_axis_ints("output_padding", output_padding, ndim, 0)
+    if transposed:
+        return _plan_transposed(
+            input_shape, kernel_shape, mode, flip, stride, dilation, explicit, padding_mode,
+            conv, output_padding,
+        )  # fmt: skip
+    if any(output_padding):
+        raise ValueError(
+            f"output_padding applies only to a transposed convolution (transposed=True); "
+            f"got output_padding={output_padding!r}"
+        )
     if mode == "same" and conv.strided_same == "refuse" and any(s > 1 for s in stride):
         raise ValueError(
             "stride > 1 with mode 'same' is refused under convention 'torch' "
@@ -382,26 +814,72 @@ def _plan(input_shape, kernel_shape, mode, flip, stride, dilation, padding, conv
         mode_pad=tuple(mode_pad),
         convention=conv.name,
         output_shape=tuple(out_shape),
+        padding_mode=padding_mode,
+        output_padding=(0,) * ndim,
+    )
+
+
+def _plan_transposed(
+    input_shape, kernel_shape, mode, flip, stride, dilation, explicit, padding_mode, conv,
+    output_padding,
+) -> Geometry:  # fmt: skip
+    """Check a transposed convolution's options (as PyTorch does) and its output shape."""
+    if mode != "valid":
+        raise ValueError(
+            "mode must be 'valid' for a transposed convolution (its padding= crops the "
+            f"output, as in PyTorch's conv_transpose); got {mode!r}"
+        )
+    if padding_mode != "zeros":
+        raise ValueError(
+            "padding_mode must be 'zeros' for a transposed convolution (PyTorch accepts "
+            f"no other); got {padding_mode!r}"
+        )
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= max(s, d):
+            raise ValueError(
+                "output_padding must be smaller than either stride or dilation on every "
+                f"axis; got output_padding={output_padding}, stride={stride}, "
+                f"dilation={dilation}"
+            )
+    out_shape = tuple(
+        (n - 1) * s - pb - pa + d * (k - 1) + op + 1
+        for n, k, s, d, (pb, pa), op in zip(
+            input_shape, kernel_shape, stride, dilation, explicit, output_padding
+        )
+    )
+    if any(out < 1 for out in out_shape):
+        raise ValueError(
+            f"padding {explicit} is too wide: the transposed convolution of input shape "
+            f"{input_shape} with kernel shape {kernel_shape} would have output shape "
+            f"{out_shape}; out = (n-1)·stride - 2·padding + dilation·(k-1) + output_padding + 1"
+        )
+    return Geometry(
+        input_shape=input_shape,
+        kernel_shape=kernel_shape,
+        mode=mode,
+        flip=bool(flip),
+        stride=stride,
+        dilation=dilation,
+        explicit=explicit,
+        mode_pad=((0, 0),) * len(input_shape),
+        convention=conv.name,
+        output_shape=out_shape,
+        padding_mode=padding_mode,
+        transposed=True,
+        output_padding=output_padding,
     )
 
 
 _plan_cached = lru_cache(maxsize=1024)(_plan)
 
 
-def output_shape(
-    input_shape,
-    kernel_shape,
-    mode: str = "full",
-    *,
-    stride=1,
-    dilation=1,
-    padding=None,
-    convention: str = "numpy",
-) -> tuple[int, ...]:
+def output_shape(input_shape, kernel_shape, mode: str = "full", **options) -> tuple[int, ...]:
     """Shape of the output of ``convolve``/``correlate`` for these shapes and options.
 
-    Lengths are ``N+n-1`` (full), ``N-n+1`` (valid) and ``N`` (same) at stride 1;
-    in general ``floor((N + pad_before + pad_after - dilation*(n-1) - 1) / stride) + 1``.
+    Lengths are ``N+n-1`` (full), ``N-n+1`` (valid) and ``N`` (same, causal) at
+    stride 1; in general ``floor((N + pad_before + pad_after - dilation*(n-1) - 1) /
+    stride) + 1``, and ``(N-1)*stride - 2*padding + dilation*(n-1) + output_padding + 1``
+    for a transposed convolution.  Options as for :func:`plan`.
 
     >>> output_shape((4,), (3,), "full"), output_shape((4,), (3,), "valid")
     ((6,), (2,))
@@ -409,43 +887,25 @@ def output_shape(
     (13, 13)
     >>> output_shape((7,), (3,), "same", stride=2, convention="tensorflow")
     (4,)
+    >>> output_shape((4,), (3,), "valid", stride=2, padding=1, transposed=True, output_padding=1)
+    (8,)
     """
-    return plan(
-        input_shape,
-        kernel_shape,
-        mode,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        convention=convention,
-    ).output_shape
+    return plan(input_shape, kernel_shape, mode, **options).output_shape
 
 
 def padding_for(
-    input_shape,
-    kernel_shape,
-    mode: str = "full",
-    *,
-    stride=1,
-    dilation=1,
-    padding=None,
-    convention: str = "numpy",
+    input_shape, kernel_shape, mode: str = "full", **options
 ) -> tuple[tuple[int, int], ...]:
-    """Total zeros ``(before, after)`` per axis: explicit padding plus the mode's.
+    """Total padded cells ``(before, after)`` per axis: explicit padding plus the mode's.
+
+    Options as for :func:`plan`; the padding mode says what fills the cells, not how
+    many there are.
 
     >>> padding_for((6,), (2,), "same")          # numpy: the extra zero at the start
     ((1, 0),)
     >>> padding_for((6,), (2,), "same", convention="torch")
     ((0, 1),)
-    >>> padding_for((5,), (3,), "valid", padding=2)
+    >>> padding_for((5,), (3,), "valid", padding=2, padding_mode="reflect")
     ((2, 2),)
     """
-    return plan(
-        input_shape,
-        kernel_shape,
-        mode,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        convention=convention,
-    ).pad
+    return plan(input_shape, kernel_shape, mode, **options).pad

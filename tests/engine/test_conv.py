@@ -152,12 +152,9 @@ def test_long_signals_every_method_agrees_with_numpy(n, k):
 
 
 def _run_overlap_save(x, w, mode, flip=True, **options):
-    """The block method ("oa") forced, through the same preparation as convolve."""
-    from convtui.engine.conv import _oa, _prepare
-    from convtui.engine.geometry import plan
-
-    _, xa, wa, oriented, work, _ = _prepare(x, w, flip)
-    return _oa(np, xa, oriented, plan(xa.shape, wa.shape, mode, flip=flip, **options), work)
+    """The block method forced, as convolve(method="overlap_save")."""
+    run = convtui.convolve if flip else convtui.correlate
+    return run(x, w, mode, method="overlap_save", **options)
 
 
 @pytest.mark.parametrize("mode", ["full", "same", "valid"])
@@ -165,11 +162,11 @@ def _run_overlap_save(x, w, mode, flip=True, **options):
 def test_overlap_save_agrees_with_scipy_oaconvolve(mode, chunk, monkeypatch):
     # chunk: blocks transformed together (None: the default; 1: one block at a time;
     # 3000 samples: a few blocks, the last chunk shorter than the others)
-    from convtui.engine import conv
+    from convtui.engine import methods
 
     if chunk is not None:
-        monkeypatch.setattr(conv, "_OA_CHUNK_MIN", chunk)
-        monkeypatch.setattr(conv, "_OA_CHUNK_MAX", chunk)
+        monkeypatch.setattr(methods, "CHUNK_MIN", chunk)
+        monkeypatch.setattr(methods, "CHUNK_MAX", chunk)
     rng = np.random.default_rng(5)
     for n, k in [(10_000, 129), (3000, 700), (1024, 2), (150_000, 16)]:
         x, w = rng.standard_normal(n), rng.standard_normal(k)
@@ -212,7 +209,7 @@ def test_auto_on_long_integer_signals_is_exact():
     rng = np.random.default_rng(11)
     x = rng.integers(-1000, 1000, 200_000)
     w = rng.integers(-50, 50, 128)
-    assert convtui.choose_method(x, w, "same") == "oa"
+    assert convtui.choose_method(x, w, "same") == "overlap_save"
     got = convolve(x, w, "same")
     assert got.dtype == np.int64
     assert np.array_equal(got, np.convolve(x, w, "same"))
@@ -226,7 +223,7 @@ def test_a_signal_only_a_few_blocks_long_is_left_to_one_fft():
     assert convtui.choose_method(x, w) == "fft"
     np.testing.assert_allclose(convolve(x, w), np.convolve(x, w), atol=1e-9)
     # 32768 × 256 is 19 blocks of 2048: blocks it is
-    assert convtui.choose_method(rng.standard_normal(32768), w[:256]) == "oa"
+    assert convtui.choose_method(rng.standard_normal(32768), w[:256]) == "overlap_save"
 
 
 # ------------------------------------------------------------------ the conventions table

@@ -13,7 +13,7 @@ from convtui.engine.setup import Setup
 @pytest.mark.parametrize(
     ("n", "kernel", "words"),
     [
-        (32768, np.ones(256) / 256, "fft in blocks (overlap-save, method 'oa')"),
+        (32768, np.ones(256) / 256, "fft in blocks (overlap-save)"),
         (4096, np.ones(1024) / 1024, "fft"),
         (4096, [1, 4, 6, 4, 1], "direct"),
     ],
@@ -24,5 +24,5 @@ def test_the_line_names_the_engines_pick(n, kernel, words):
     assert line.startswith("Measured now: direct ") and ", fft " in line
     assert line.endswith(f"the engine would pick {words}.")
     # the words are the engine's own choice, not the faster of the two just timed
-    names = {"oa": "fft in blocks (overlap-save, method 'oa')", "fft": "fft", "direct": "direct"}
+    names = {"overlap_save": "fft in blocks (overlap-save)", "fft": "fft", "direct": "direct"}
     assert words == names[choose_method(setup.input, setup.kernel)]

@@ -298,7 +298,7 @@ class LessonPanel(Vertical):
 
 
 # choose_method's names that need words for a learner ("direct" and "fft" say it already)
-PICKED = {"oa": "fft in blocks (overlap-save, method 'oa')"}
+PICKED = {"overlap_save": "fft in blocks (overlap-save)"}
 
 
 def _timings(setup: Setup) -> str:
