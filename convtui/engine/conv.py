@@ -252,6 +252,18 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
     return xp.ascontiguousarray(out.astype(result, copy=False))
 
 
+def apply(x, w, spec, method: str = "auto"):
+    """The convolution a :class:`~convtui.engine.geometry.ConvSpec` describes, of ``x`` and ``w``.
+
+    >>> from convtui.engine.geometry import ConvSpec
+    >>> apply([1, 2, 3, 4], [5, 6, 7], ConvSpec("valid", flip=False))
+    array([38, 56])
+    """
+    rest = (spec.padding_mode, spec.convention, spec.transposed, spec.output_padding)
+    padding = None if type(spec.padding) is int and spec.padding == 0 else spec.padding
+    return _run(x, w, spec.mode, spec.flip, spec.stride, spec.dilation, padding, rest, method)
+
+
 def convolve(
     x,
     w,

@@ -6,17 +6,13 @@ a ``Result`` is computed once per setup and every view reads from it.
 
 from __future__ import annotations
 
-import dataclasses
-import math
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
 from .backend import check_memory, get_array_module, get_backend, get_memory_limit, to_numpy
-from .conv import convolve, correlate
-from .geometry import Geometry, plan
+from .conv import apply
+from .geometry import OPTION_NAMES, ConvSpec, Geometry
 from .matrix import toeplitz_taps, weights_at
 from .trace import Steps, steps
 
@@ -33,6 +29,10 @@ def _frozen(a, name: str) -> np.ndarray:
     return arr
 
 
+_DEFAULTS = ConvSpec().options() | {"padding": 0}
+_FIRST_OPTIONS = ("mode", "flip", "stride", "dilation", "padding", "convention")
+
+
 def _jsonable(value):
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
@@ -41,68 +41,81 @@ def _jsonable(value):
     return value
 
 
-@dataclass(frozen=True, eq=False)
 class Setup:
-    """The playground's whole state: input, kernel and the options of the slide.
+    """The playground's whole state: an input, a kernel and one :class:`ConvSpec`.
+
+    Immutable: :meth:`replace` gives a new setup.  Each option reads as an
+    attribute (``setup.mode``, ``setup.padding_mode``, ...).
 
     >>> s = Setup([1, 2, 3, 4], [5, 6, 7])
     >>> s.compute().output
     array([ 5, 16, 34, 52, 45, 28])
     >>> s.replace(mode="valid").compute().output
     array([34, 52])
+    >>> s.replace(flip=False, mode="valid", padding=1, padding_mode="circular").compute().output
+    array([40, 38, 56, 46])
+    >>> Setup([1, 2, 3], [1, 1, 1], "valid", flip=False, stride=2, transposed=True).compute().output
+    array([1, 1, 3, 2, 5, 3, 3])
     """
 
-    input: Any
-    kernel: Any
-    mode: str = "full"
-    flip: bool = True
-    stride: Any = 1
-    dilation: Any = 1
-    padding: Any = 0
-    convention: str = "numpy"
-    geometry: Geometry = field(init=False, repr=False, compare=False)
+    __slots__ = ("input", "kernel", "spec", "geometry")
 
-    def __post_init__(self):
-        object.__setattr__(self, "input", _frozen(self.input, "input"))
-        object.__setattr__(self, "kernel", _frozen(self.kernel, "kernel"))
-        object.__setattr__(self, "flip", bool(self.flip))
-        for name in ("stride", "dilation", "padding"):
-            value = getattr(self, name)
-            if isinstance(value, list):
-                object.__setattr__(
-                    self, name, tuple(tuple(v) if isinstance(v, list) else v for v in value)
-                )
-        if self.input.ndim != self.kernel.ndim:
+    input: np.ndarray
+    kernel: np.ndarray
+    spec: ConvSpec
+    geometry: Geometry
+
+    def __init__(
+        self, input, kernel, mode: str = "full", *, spec: ConvSpec | None = None, **options
+    ):
+        if spec is not None and (options or mode != "full"):
+            raise ValueError("give either spec= or the options, not both")
+        if spec is None:
+            unknown = set(options) - set(OPTION_NAMES)
+            if unknown:
+                raise ValueError(f"unknown setup options: {', '.join(sorted(unknown))}")
+            spec = ConvSpec(mode, **{"padding": 0, **options})
+        x, w = _frozen(input, "input"), _frozen(kernel, "kernel")
+        if x.ndim != w.ndim:
             raise ValueError(
                 "input and kernel must have the same number of dimensions, got "
-                f"input shape {self.input.shape} and kernel shape {self.kernel.shape}"
+                f"input shape {x.shape} and kernel shape {w.shape}"
             )
-        object.__setattr__(
-            self,
-            "geometry",
-            plan(self.input.shape, self.kernel.shape, **self.options(), flip=self.flip),
-        )
+        for name, value in (("input", x), ("kernel", w), ("spec", spec)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "geometry", spec.plan(x.shape, w.shape))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a Setup is immutable: use replace({name}=...)")
+
+    def __getattr__(self, name):
+        # the options, read from the spec: setup.mode, setup.padding_mode, ...
+        if name in OPTION_NAMES:
+            return getattr(self.spec, name)
+        raise AttributeError(f"'Setup' object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.spec.options().items() if v != _DEFAULTS[k]}
+        options = "".join(f", {k}={v!r}" for k, v in changed.items())
+        return f"Setup({self.input.tolist()!r}, {self.kernel.tolist()!r}{options})"
 
     def check_size(self) -> None:
         """Raise MemoryLimitError if computing this setup would pass the memory limit."""
-        g = self.geometry
-        check_memory(math.prod(g.padded_shape) * 16 + g.size * 16, "the padded input and output")
+        check_memory(self.geometry.memory("padded", 16), "the padded input and output")
 
     def options(self) -> dict:
-        """Keyword arguments for ``convolve``/``correlate`` and the geometry functions."""
-        return {
-            "mode": self.mode,
-            "stride": self.stride,
-            "dilation": self.dilation,
-            "padding": self.padding,
-            "convention": self.convention,
-        }
+        """Keyword arguments for the geometry, ``steps`` and ``toeplitz`` (all but ``flip``)."""
+        options = self.spec.options()
+        del options["flip"]
+        return options
+
+    def fields(self) -> dict:
+        """Input, kernel and every option by name: ``Setup(**setup.fields())`` is equal."""
+        return {"input": self.input, "kernel": self.kernel, **self.spec.options()}
 
     def replace(self, **changes) -> Setup:
         """A new setup with some fields changed (validated again)."""
-        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
-        fields.update(changes)
-        return Setup(**fields)
+        return Setup(**{**self.fields(), **changes})
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, Setup):
@@ -125,23 +138,21 @@ class Setup:
                 return {"re": a.real.tolist(), "im": a.imag.tolist()}
             return a.tolist()
 
-        return {
-            "input": array(self.input),
-            "kernel": array(self.kernel),
-            "mode": self.mode,
-            "flip": self.flip,
-            "stride": _jsonable(self.stride),
-            "dilation": _jsonable(self.dilation),
-            "padding": _jsonable(self.padding),
-            "convention": self.convention,
-        }
+        data = {"input": array(self.input), "kernel": array(self.kernel)}
+        for name, value in self.spec.options().items():
+            # options newer than the first session files are written only when set,
+            # so a file of a plain setup reads the same in every version
+            if name not in _FIRST_OPTIONS and value == _DEFAULTS[name]:
+                continue
+            data[name] = _jsonable(value)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Setup:
         """Inverse of :meth:`to_dict`; raises ValueError on anything malformed."""
         if not isinstance(data, dict):
             raise ValueError(f"a setup must be a JSON object, got {type(data).__name__}")
-        known = {"input", "kernel", "mode", "flip", "stride", "dilation", "padding", "convention"}
+        known = {"input", "kernel", *OPTION_NAMES}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown setup fields: {', '.join(sorted(unknown))}")
@@ -165,8 +176,9 @@ class Setup:
         fields = dict(data)
         fields["input"] = array(data["input"], "input")
         fields["kernel"] = array(data["kernel"], "kernel")
-        if "flip" in fields and not isinstance(fields["flip"], bool):
-            raise ValueError("flip must be true or false")
+        for flag in ("flip", "transposed"):
+            if flag in fields and not isinstance(fields[flag], bool):
+                raise ValueError(f"{flag} must be true or false")
         return cls(**fields)
 
     def compute(self) -> Result:
@@ -179,14 +191,13 @@ class Result:
     def __init__(self, setup: Setup):
         self.setup = setup
         self.geometry = setup.geometry
-        run = convolve if setup.flip else correlate
         x, w = setup.input, setup.kernel
         if get_backend() == "cupy":
             # on the GPU, read back once; steps and the matrix show a few numbers at
             # a time and stay on the host
             xp = get_array_module()
             x, w = xp.asarray(x), xp.asarray(w)
-        self.output = to_numpy(run(x, w, **setup.options()))
+        self.output = to_numpy(apply(x, w, setup.spec))
 
     @cached_property
     def steps(self) -> Steps:
@@ -195,7 +206,7 @@ class Result:
 
     def matrix_fits(self) -> bool:
         """Whether the dense Toeplitz matrix fits in the memory limit."""
-        return self.geometry.size * math.prod(self.geometry.input_shape) * 8 <= get_memory_limit()
+        return self.geometry.memory("matrix") <= get_memory_limit()
 
     @cached_property
     def taps(self) -> np.ndarray:

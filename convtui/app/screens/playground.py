@@ -397,4 +397,4 @@ class PlaygroundScreen(TabbedViews, Screen):
 
 
 def _fields(setup: Setup) -> dict:
-    return {f.name: getattr(setup, f.name) for f in dataclasses.fields(setup) if f.init}
+    return setup.fields()

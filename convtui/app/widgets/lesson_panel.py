@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Markdown, Static
 
-from ...engine.conv import choose_method, convolve, correlate
+from ...engine.conv import apply, choose_method
 from ...engine.setup import Setup
 from ...lessons import Exercise, Lesson, Page, Progress, grade
 from ..messages import ReplaceSetup, StepTo
@@ -303,8 +303,6 @@ PICKED = {"overlap_save": "fft in blocks (overlap-save)"}
 
 def _timings(setup: Setup) -> str:
     """Medians of a few runs of each method on ``setup``, as one line."""
-    run = convolve if setup.flip else correlate
-    options = setup.options()
     times = {}
     for method in ("direct", "fft"):
         if method == "direct" and setup.input.size * setup.kernel.size > MEASURE_LIMIT:
@@ -312,10 +310,10 @@ def _timings(setup: Setup) -> str:
         samples = []
         for _ in range(5):
             start = time.perf_counter()
-            run(setup.input, setup.kernel, method=method, **options)
+            apply(setup.input, setup.kernel, setup.spec, method)
             samples.append(time.perf_counter() - start)
         times[method] = statistics.median(samples)
-    picked = choose_method(setup.input, setup.kernel, flip=setup.flip, **options)
+    picked = choose_method(setup.input, setup.kernel, flip=setup.flip, **setup.options())
     parts = [f"{m} {t * 1e3:.2f} ms" for m, t in times.items()]
     line = "Measured now: " + ", ".join(parts)
     if len(times) == 2:
