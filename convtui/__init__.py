@@ -39,7 +39,16 @@ __version__ = "0.1.0"
 # The layer, its training and the training tasks load when first asked for: the app's
 # first frame needs none of them (bench/tui.py), and ``import convtui`` stays quick.
 _LAZY = {
-    **dict.fromkeys(("conv_backward", "conv_forward", "gradient_terms"), ".engine.layer"),
+    **dict.fromkeys(
+        (
+            "conv_backward",
+            "conv_forward",
+            "conv_transpose_backward",
+            "conv_transpose_forward",
+            "gradient_terms",
+        ),
+        ".engine.layer",
+    ),
     **dict.fromkeys(("TASKS", "Task", "TaskData", "make_task"), ".engine.tasks"),
     **dict.fromkeys(("TrainState", "train_kernel"), ".engine.train"),
 }
@@ -82,6 +91,8 @@ __all__ = [
     "conv_transpose",
     "conv_backward",
     "conv_forward",
+    "conv_transpose_backward",
+    "conv_transpose_forward",
     "convolve",
     "correlate",
     "get_backend",

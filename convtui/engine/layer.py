@@ -5,7 +5,13 @@ over a batch of multi-channel inputs); :func:`conv_backward`, right below it, gi
 the gradients of a loss with respect to its input, weight and bias.  Both read the
 padding and output length from :func:`convtui.engine.geometry.plan`: PyTorch's
 ``padding=p`` is mode ``"valid"`` with ``padding=p``, and ``padding="same"`` is mode
-``"same"`` under convention ``"torch"``.
+``"same"`` under convention ``"torch"``; ``padding_mode`` says what fills the padded
+cells, and the gradient of a copied cell goes back to the input it copies.
+
+:func:`conv_transpose_forward` (PyTorch's ``conv_transpose1d``/``2d``/``3d``) is the
+same layer read backwards: its forward pass is the input gradient of the forward
+layer it transposes, and its input gradient is that layer's forward pass.
+:func:`conv_transpose_backward` sits right below it.
 
 The layer is a matrix product with tied weights (the Toeplitz picture), so every
 weight's gradient is the *sum* of one term per step it was used in.
@@ -27,7 +33,13 @@ from numpy.lib.stride_tricks import as_strided
 from .backend import check_memory, get_array_module
 from .geometry import Geometry, plan
 
-__all__ = ["conv_backward", "conv_forward", "gradient_terms"]
+__all__ = [
+    "conv_backward",
+    "conv_forward",
+    "conv_transpose_backward",
+    "conv_transpose_forward",
+    "gradient_terms",
+]
 
 _LAYER_PADDINGS = ("valid", "same")
 
@@ -50,8 +62,7 @@ def _float_dtype(xp, *arrays) -> np.dtype:
     return dtype if dtype.kind == "f" and dtype.itemsize >= 4 else np.dtype(np.float64)
 
 
-def _layer_plan(x_shape, w_shape, stride, padding, dilation, groups) -> Geometry:
-    """Check a layer's shapes and options; the geometry of its spatial axes."""
+def _check_ranks(x_shape, w_shape, weight_layout: str) -> None:
     if not 3 <= len(x_shape) <= 5:
         raise ValueError(
             "x must be (N, C_in, L), (N, C_in, H, W) or (N, C_in, D, H, W), "
@@ -59,11 +70,22 @@ def _layer_plan(x_shape, w_shape, stride, padding, dilation, groups) -> Geometry
         )
     if len(w_shape) != len(x_shape):
         raise ValueError(
-            f"weight must be (C_out, C_in // groups, *kernel) with {len(x_shape) - 2} kernel "
+            f"weight must be {weight_layout} with {len(x_shape) - 2} kernel "
             f"axes, got weight shape {tuple(w_shape)} for x shape {tuple(x_shape)}"
         )
+
+
+def _check_groups(groups) -> None:
     if not isinstance(groups, int | np.integer) or isinstance(groups, bool) or groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
+
+
+def _layer_plan(
+    x_shape, w_shape, stride, padding, dilation, groups, padding_mode="zeros"
+) -> Geometry:
+    """Check a layer's shapes and options; the geometry of its spatial axes."""
+    _check_ranks(x_shape, w_shape, "(C_out, C_in // groups, *kernel)")
+    _check_groups(groups)
     c_in, c_out = x_shape[1], w_shape[0]
     if c_in % groups or c_out % groups:
         raise ValueError(
@@ -92,6 +114,7 @@ def _layer_plan(x_shape, w_shape, stride, padding, dilation, groups) -> Geometry
         stride=stride,
         dilation=dilation,
         padding=explicit,
+        padding_mode=padding_mode,
         convention="torch",
     )
     if 0 in g.output_shape:
@@ -103,13 +126,70 @@ def _layer_plan(x_shape, w_shape, stride, padding, dilation, groups) -> Geometry
     return g
 
 
+def _transposed_plan(x_shape, w_shape, stride, padding, output_padding, dilation, groups):
+    """Check a transposed layer's shapes and options; its (transposed) geometry."""
+    _check_ranks(x_shape, w_shape, "(C_in, C_out // groups, *kernel)")
+    _check_groups(groups)
+    c_in = x_shape[1]
+    if w_shape[0] != c_in:
+        raise ValueError(
+            f"weight must be (C_in, C_out // groups, *kernel): weight shape {tuple(w_shape)} "
+            f"has {w_shape[0]} input channels, but x shape {tuple(x_shape)} has C_in={c_in}"
+        )
+    if c_in % groups:
+        raise ValueError(
+            f"channels must be divisible by groups={groups}: x shape {tuple(x_shape)} has "
+            f"C_in={c_in}"
+        )
+    if isinstance(padding, str):
+        raise ValueError(
+            "padding must be an int or one int per axis for a transposed layer (it crops "
+            f"the output, as in PyTorch); got {padding!r}"
+        )
+    return plan(
+        x_shape[2:],
+        w_shape[2:],
+        "valid",
+        flip=False,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        transposed=True,
+        output_padding=output_padding,
+    )
+
+
 def _pad_batch(xp, x, g: Geometry):
-    """Zeros around the spatial axes of ``(N, C, *spatial)``, as the geometry says."""
+    """The spatial axes of ``(N, C, *spatial)`` padded, and filled, as the geometry says."""
     if all(b == 0 and a == 0 for b, a in g.pad):
+        return xp.ascontiguousarray(x)
+    if g.padding_mode != "zeros":
+        # every padded cell copies an input (numpy.pad's reflect, edge, wrap, symmetric)
+        for axis in range(g.ndim):
+            x = xp.take(x, xp.asarray(g.source_index(axis)), axis=2 + axis)
         return xp.ascontiguousarray(x)
     padded = xp.zeros(x.shape[:2] + g.padded_shape, dtype=x.dtype)
     padded[_inner(g)] = x
     return padded
+
+
+def _fold_padding(xp, grad_padded, g: Geometry):
+    """The gradient of the padded input, back on the input: :func:`_pad_batch` transposed.
+
+    A zero's gradient is dropped; a copied cell's gradient goes to the input it copies.
+    """
+    if g.padding_mode == "zeros":
+        return xp.ascontiguousarray(grad_padded[_inner(g)])
+    grad = grad_padded
+    for axis in range(g.ndim):
+        (before, after), n = g.pad[axis], g.input_shape[axis]
+        source = g.source_index(axis)
+        lead = (slice(None),) * (2 + axis)
+        folded = grad[lead + (slice(before, before + n),)].copy()
+        for cell in [*range(before), *range(before + n, before + n + after)]:
+            folded[lead + (int(source[cell]),)] += grad[lead + (cell,)]
+        grad = folded
+    return xp.ascontiguousarray(grad)
 
 
 def _inner(g: Geometry) -> tuple:
@@ -151,10 +231,46 @@ def _matmul(xp, a, b):
     return a * b if a.shape[-1] == 1 else xp.matmul(a, b)
 
 
+def _input_gradient(xp, kernels, grads, g: Geometry, c_in: int):
+    """dL/dx of the layer over ``g``, from ``grads`` of shape ``(N, groups, C_out/groups, steps)``.
+
+    The column gradients are scattered back to the padded cells each tap touched,
+    then folded onto the inputs (:func:`_fold_padding`).
+    """
+    n = grads.shape[0]
+    grad_columns = _matmul(xp, kernels.transpose(0, 2, 1), grads)
+    grad_columns = grad_columns.reshape((n, c_in) + g.kernel_shape + g.output_shape)
+    grad_padded = xp.zeros((n, c_in) + g.padded_shape, dtype=grad_columns.dtype)
+    for tap in np.ndindex(*g.kernel_shape):
+        grad_padded[(slice(None), slice(None)) + _tap_slices(g, tap)] += grad_columns[
+            (slice(None), slice(None)) + tap
+        ]
+    return _fold_padding(xp, grad_padded, g)
+
+
+def _weight_gradient(xp, grads, columns):
+    """Each tied weight's gradient: the sum over the batch and every step it was used in."""
+    return xp.matmul(grads, columns.transpose(0, 1, 3, 2)).sum(axis=0)
+
+
+def _add_bias(xp, out, bias, c_out: int, weight_shape, dtype):
+    if bias is None:
+        return out
+    bias = _real_array(xp, bias, "bias")
+    if bias.shape != (c_out,):
+        raise ValueError(
+            f"bias must have shape ({c_out},) for weight shape {weight_shape}, got {bias.shape}"
+        )
+    out += bias.astype(dtype, copy=False).reshape((c_out,) + (1,) * (out.ndim - 2))
+    return out
+
+
 # ---------------------------------------------------------------- forward and backward
 
 
-def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+def conv_forward(
+    x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"
+):
     """A convolutional layer's forward pass: PyTorch's ``conv1d``/``conv2d``.
 
     Parameters
@@ -166,10 +282,15 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
     bias : array_like of shape (C_out,), optional
     stride, dilation : int or tuple of int
     padding : int, tuple of int, "valid" or "same"
-        Zeros on both sides of each spatial axis; ``"same"`` keeps the input's size
-        (PyTorch's rule: an odd extra zero goes at the end; refused with stride > 1).
+        Cells on both sides of each spatial axis; ``"same"`` keeps the input's size
+        (PyTorch's rule: an odd extra cell goes at the end; refused with stride > 1).
     groups : int
         Split the channels into ``groups`` independent convolutions.
+    padding_mode : {"zeros", "reflect", "replicate", "circular", "symmetric"}
+        What fills the padded cells: PyTorch's ``Conv1d(padding_mode=...)``, exactly
+        ``numpy.pad``'s constant, reflect, edge, wrap and symmetric (PyTorch has no
+        symmetric).  Where PyTorch refuses a padding (reflect or circular wider than
+        the input), this does what ``numpy.pad`` does: it reflects or wraps again.
 
     Returns
     -------
@@ -184,33 +305,32 @@ def conv_forward(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
     array([[[-2., -2., -2.]]])
     >>> conv_forward(x, np.array([[[1.0, 1]]]), np.array([0.5]), stride=2, padding=1)
     array([[[1.5, 5.5, 9.5]]])
+    >>> conv_forward(x, np.array([[[1.0, 0, -1]]]), padding=1, padding_mode="circular")
+    array([[[ 3., -2., -2., -2.,  3.]]])
     """
     xp = get_array_module(x, weight, bias)
     x = _real_array(xp, x, "x")
     weight = _real_array(xp, weight, "weight")
-    g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups)
+    g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups, padding_mode)
     dtype = _float_dtype(xp, x, weight)
     n, c_out = x.shape[0], weight.shape[0]
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
     out = _matmul(xp, kernels, columns).reshape((n, c_out) + g.output_shape)
-    if bias is not None:
-        bias = _real_array(xp, bias, "bias")
-        if bias.shape != (c_out,):
-            raise ValueError(
-                f"bias must have shape ({c_out},) for weight shape {weight.shape}, got {bias.shape}"
-            )
-        out += bias.astype(dtype, copy=False).reshape((c_out,) + (1,) * g.ndim)
-    return out
+    return _add_bias(xp, out, bias, c_out, weight.shape, dtype)
 
 
-def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, groups=1):
+def conv_backward(
+    grad_output, x, weight, *, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"
+):
     """Gradients of a loss through :func:`conv_forward`: ``(grad_x, grad_weight, grad_bias)``.
 
     ``grad_output`` is dL/dy with the forward output's shape; the options must be
     the ones the forward pass used.  The weight gradient is a correlation of the
     input with ``grad_output`` (each tied weight sums its terms over every step);
-    the input gradient is the full convolution of ``grad_output`` with the weight.
+    the input gradient is the full convolution of ``grad_output`` with the weight,
+    where a padded cell that copies an input (``padding_mode``) hands its gradient
+    to that input.
 
     Examples
     --------
@@ -223,12 +343,20 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
     array([[[ 6.,  9., 12.]]])
     >>> grad_b
     array([3.])
+
+    With ``padding_mode="replicate"`` the padded cells copy x[0] and x[4], so those
+    two also collect the gradient of the cells beside them: x[0] feeds step 0 twice
+    (as itself through w[1]=0, as the copy through w[0]=1), x[4] the last step
+    through w[2]=-1 twice.
+
+    >>> conv_backward(np.ones((1, 1, 5)), x, w, padding=1, padding_mode="replicate")[0]
+    array([[[ 2.,  0.,  0.,  0., -2.]]])
     """
     xp = get_array_module(grad_output, x, weight)
     x = _real_array(xp, x, "x")
     weight = _real_array(xp, weight, "weight")
     grad_output = _real_array(xp, grad_output, "grad_output")
-    g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups)
+    g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups, padding_mode)
     n, c_in, c_out = x.shape[0], x.shape[1], weight.shape[0]
     expected = (n, c_out) + g.output_shape
     if grad_output.shape != expected:
@@ -240,21 +368,127 @@ def conv_backward(grad_output, x, weight, *, stride=1, padding=0, dilation=1, gr
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
     grads = grad_output.astype(dtype, copy=False).reshape(n, groups, c_out // groups, g.size)
-
-    # each tied weight: the sum over the batch and every step it was used in
-    grad_weight = xp.matmul(grads, columns.transpose(0, 1, 3, 2)).sum(axis=0)
+    grad_weight = _weight_gradient(xp, grads, columns)
     grad_bias = grads.sum(axis=(0, 3)).reshape(c_out)
-
-    # column gradients, scattered back to the input positions each tap touched
-    grad_columns = _matmul(xp, kernels.transpose(0, 2, 1), grads)
-    grad_columns = grad_columns.reshape((n, c_in) + g.kernel_shape + g.output_shape)
-    grad_padded = xp.zeros((n, c_in) + g.padded_shape, dtype=dtype)
-    for tap in np.ndindex(*g.kernel_shape):
-        grad_padded[(slice(None), slice(None)) + _tap_slices(g, tap)] += grad_columns[
-            (slice(None), slice(None)) + tap
-        ]
-    grad_x = xp.ascontiguousarray(grad_padded[_inner(g)])
+    grad_x = _input_gradient(xp, kernels, grads, g, c_in)
     return grad_x, grad_weight.reshape(weight.shape), grad_bias
+
+
+# ---------------------------------------------------------------- transposed layer
+
+
+def _as_forward_output(xp, a, forward: Geometry):
+    """A transposed layer's input ``(N, C, *n)`` as the output of the layer it transposes.
+
+    Where ``output_padding >= stride`` (allowed when ``output_padding < dilation``) the
+    forward layer has ``output_padding // stride`` more steps at the end of an axis than
+    the transposed input has elements; nothing feeds them, so they hold zeros.
+    """
+    if a.shape[2:] == forward.output_shape:
+        return a
+    steps = xp.zeros(a.shape[:2] + forward.output_shape, dtype=a.dtype)
+    steps[(slice(None), slice(None)) + tuple(slice(0, m) for m in a.shape[2:])] = a
+    return steps
+
+
+def conv_transpose_forward(
+    x, weight, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1, groups=1
+):
+    """A transposed convolutional layer: PyTorch's ``conv_transpose1d``/``2d``/``3d``.
+
+    Each input ``x[n, c, i]`` spreads ``x[n, c, i]·weight[c, o]`` into the output at
+    ``i*stride + j*dilation - padding`` for tap ``j``.  This is the input gradient of
+    the forward layer it transposes (:func:`conv_forward` with the same weight,
+    stride, padding and dilation, mapping ``C_out`` channels back to ``C_in``),
+    computed by that layer's scatter of columns.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, *spatial)
+        One, two or three spatial axes.
+    weight : array_like, shape (C_in, C_out // groups, *kernel)
+        PyTorch's layout for a transposed layer (the forward layer's weight).
+    bias : array_like of shape (C_out,), optional
+    stride, padding, output_padding, dilation : int or tuple of int
+        As in PyTorch: the output length per axis is
+        ``(n-1)*stride - 2*padding + dilation*(k-1) + output_padding + 1``; ``padding``
+        crops the output, ``output_padding`` (smaller than stride or dilation) adds
+        cells at the end.
+    groups : int
+
+    Returns
+    -------
+    numpy.ndarray or cupy.ndarray, shape (N, C_out, *output_shape)
+
+    Examples
+    --------
+    >>> x = np.array([[[1.0, 2, 3]]])                 # N=1, C_in=1, L=3
+    >>> conv_transpose_forward(x, np.array([[[1.0, 1, 1]]]), stride=2)   # 2 and 4 get two
+    array([[[1., 1., 3., 2., 5., 3., 3.]]])
+    >>> conv_transpose_forward(x, np.array([[[1.0, 10]]]), np.array([0.5]), padding=1)
+    array([[[12.5, 23.5]]])
+    """
+    xp = get_array_module(x, weight, bias)
+    x = _real_array(xp, x, "x")
+    weight = _real_array(xp, weight, "weight")
+    g = _transposed_plan(x.shape, weight.shape, stride, padding, output_padding, dilation, groups)
+    forward = g.forward
+    dtype = _float_dtype(xp, x, weight)
+    n, c_in, c_out = x.shape[0], x.shape[1], weight.shape[1] * groups
+    grads = _as_forward_output(xp, x.astype(dtype, copy=False), forward)
+    grads = grads.reshape(n, groups, c_in // groups, forward.size)
+    kernels = weight.astype(dtype, copy=False).reshape(groups, c_in // groups, -1)
+    out = _input_gradient(xp, kernels, grads, forward, c_out)
+    return _add_bias(xp, out, bias, c_out, weight.shape, dtype)
+
+
+def conv_transpose_backward(
+    grad_output, x, weight, *, stride=1, padding=0, output_padding=0, dilation=1, groups=1
+):
+    """Gradients through :func:`conv_transpose_forward`: ``(grad_x, grad_weight, grad_bias)``.
+
+    The options must be the ones the forward pass used.  The input gradient is the
+    forward layer's output for input ``grad_output`` (:func:`conv_forward`); the
+    weight gradient correlates ``grad_output`` with ``x``.
+
+    Examples
+    --------
+    >>> x, w = np.array([[[1.0, 2, 3]]]), np.array([[[1.0, 1, 1]]])
+    >>> grad_output = np.array([[[1.0, 2, 3, 4, 5, 6, 7]]])
+    >>> grad_x, grad_w, grad_b = conv_transpose_backward(grad_output, x, w, stride=2)
+    >>> grad_x            # x[i] reached outputs 2i, 2i+1, 2i+2: 1+2+3, 3+4+5, 5+6+7
+    array([[[ 6., 12., 18.]]])
+    >>> grad_w            # w[j] carried x[i] to output 2i+j: 1·1+2·3+3·5, 1·2+2·4+3·6, ...
+    array([[[22., 28., 34.]]])
+    >>> grad_b
+    array([28.])
+    """
+    xp = get_array_module(grad_output, x, weight)
+    x = _real_array(xp, x, "x")
+    weight = _real_array(xp, weight, "weight")
+    grad_output = _real_array(xp, grad_output, "grad_output")
+    g = _transposed_plan(x.shape, weight.shape, stride, padding, output_padding, dilation, groups)
+    forward = g.forward
+    n, c_in, c_out = x.shape[0], x.shape[1], weight.shape[1] * groups
+    expected = (n, c_out) + g.output_shape
+    if grad_output.shape != expected:
+        raise ValueError(
+            f"grad_output must have the output's shape {expected} for x shape {x.shape} "
+            f"and weight shape {weight.shape}, got {grad_output.shape}"
+        )
+    dtype = _float_dtype(xp, x, weight, grad_output)
+    grad_output = grad_output.astype(dtype, copy=False)
+    columns = _columns(xp, _pad_batch(xp, grad_output, forward), forward, groups)
+    kernels = weight.astype(dtype, copy=False).reshape(groups, c_in // groups, -1)
+    steps = _matmul(xp, kernels, columns).reshape((n, c_in) + forward.output_shape)
+    # the forward layer's steps past the transposed input (output_padding >= stride) fed nothing
+    own = (slice(None), slice(None)) + tuple(slice(0, m) for m in x.shape[2:])
+    grad_x = xp.ascontiguousarray(steps[own])
+    grads = _as_forward_output(xp, x.astype(dtype, copy=False), forward)
+    grads = grads.reshape(n, groups, c_in // groups, forward.size)
+    grad_weight = _weight_gradient(xp, grads, columns).reshape(weight.shape)
+    grad_bias = grad_output.sum(axis=(0,) + tuple(range(2, grad_output.ndim)))
+    return grad_x, grad_weight, grad_bias
 
 
 # ---------------------------------------------------------------- tied-weight terms
@@ -265,9 +499,9 @@ def tap_rows(x_batch, g: Geometry, out=None):
 
     Returns ``(taps, N, steps)``: entry ``[j, n, i]`` is the value that weight
     ``w.flat[j]`` (the given kernel, not the oriented one) met at step ``i`` of
-    example ``n``, 0 on padding; so the output of example ``n`` is
-    ``w.ravel() @ rows[:, n]``.  ``out`` may be a C-contiguous array to fill (on
-    the device of ``x_batch``).
+    example ``n`` (0 on a padded zero, the copied input on a cell that a padding mode
+    fills), so the output of example ``n`` is ``w.ravel() @ rows[:, n]``.  ``out`` may
+    be a C-contiguous array to fill (on the device of ``x_batch``).
     """
     xp = get_array_module(x_batch)
     n = x_batch.shape[0]
@@ -280,7 +514,7 @@ def tap_rows(x_batch, g: Geometry, out=None):
         check_memory(n * positions.size * x_batch.itemsize, "the tap values")
         out = xp.empty((positions.shape[1], n, positions.shape[0]), dtype=x_batch.dtype)
     flat = x_batch.reshape(n, -1)
-    # index -1 (a tap on padding) picks the zero appended at the end
+    # index -1 (a tap on a padded zero) picks the zero appended at the end
     extended = xp.concatenate([flat, xp.zeros((n, 1), dtype=flat.dtype)], axis=1)
     for j in range(given.shape[1]):  # one gather per weight
         xp.take(extended, given[:, j], axis=1, out=out[j])
@@ -297,6 +531,7 @@ def gradient_terms(
     stride=1,
     dilation=1,
     padding=None,
+    padding_mode: str = "zeros",
     convention: str = "numpy",
 ):
     """Each weight's share of the gradient at each step: the tied-weights table.
@@ -305,7 +540,8 @@ def gradient_terms(
     loss with dL/dy = ``grad_output``, returns an array of shape
     ``(output.size, kernel.size)`` whose entry ``[i, j]`` is ``grad_output.flat[i]``
     times the input value that weight ``w.flat[j]`` multiplied at step ``i`` (0 where
-    it sat on padding).  Its column sums are dL/dw.
+    it sat on a padded zero; with another ``padding_mode`` a padded cell holds a copy
+    of an input, and the term uses it).  Its column sums are dL/dw.
 
     Examples
     --------
@@ -329,6 +565,7 @@ def gradient_terms(
         stride=stride,
         dilation=dilation,
         padding=padding,
+        padding_mode=padding_mode,
         convention=convention,
     )
     grad_output = _real_array(xp, grad_output, "grad_output")
