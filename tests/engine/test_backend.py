@@ -170,6 +170,87 @@ def test_layer_matches_torch(xp):
         np.testing.assert_allclose(to_numpy(ours), theirs.numpy(), rtol=1e-12, atol=1e-12)
 
 
+PADDING_CASES = [
+    # shape of x, of w, mode, stride, dilation, padding, padding mode
+    ((40,), (5,), "same", 1, 1, None, "reflect"),
+    ((40,), (4,), "valid", 2, 2, 3, "circular"),
+    ((40,), (6,), "causal", 1, 1, None, "replicate"),
+    ((13, 11), (3, 4), "full", (1, 2), 1, None, "symmetric"),
+    ((13, 11), (3, 3), "valid", 1, (2, 1), (2, 1), "reflect"),
+    ((5, 6, 7), (3, 2, 3), "same", 1, 1, None, "circular"),
+]
+
+
+@pytest.mark.parametrize("flip", [True, False], ids=["convolve", "correlate"])
+@pytest.mark.parametrize("method", ["direct", "fft"])
+@pytest.mark.parametrize("case", PADDING_CASES, ids=lambda c: f"{c[0]}*{c[1]}-{c[2]}-{c[6]}")
+def test_padding_modes_match_numpy_pad(xp, case, method, flip):
+    xs, ws, mode, stride, dilation, padding, padding_mode = case
+    rng = np.random.default_rng(len(xs) * 10 + ws[0])
+    x = rng.standard_normal(xs).astype(np.float32)
+    w = rng.standard_normal(ws).astype(np.float32)
+    run = convolve if flip else correlate
+    options = dict(stride=stride, dilation=dilation, padding=padding)
+    got = run(
+        xp.asarray(x), xp.asarray(w), mode, method=method, padding_mode=padding_mode, **options
+    )
+    assert isinstance(got, xp.ndarray) and got.dtype == np.float32
+    # numpy.pad fills the cells, then a valid slide over them (pad → orient → slide)
+    g = plan(x.shape, w.shape, mode, flip=flip, **options)
+    numpy_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+    filled = np.pad(x, g.pad, mode=numpy_mode.get(padding_mode, padding_mode))
+    want = _reference(filled, w, "valid", flip, stride, dilation, None, "numpy")
+    tol = TOLERANCE[("float32", method)]
+    np.testing.assert_allclose(to_numpy(got), want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+@pytest.mark.parametrize("method", ["direct", "fft"])
+@pytest.mark.parametrize(
+    "xs,ws,stride,padding,output_padding,dilation",
+    [
+        ((9,), (3,), 2, 0, 1, 1),
+        ((9,), (4,), 3, 2, 2, 2),
+        ((6, 7), (3, 2), (2, 1), (1, 0), (1, 0), (1, 2)),
+        ((3, 4, 5), (2, 3, 2), 2, 1, 0, 1),
+    ],
+)
+def test_conv_transpose_on_every_backend_matches_torch(
+    xp, method, xs, ws, stride, padding, output_padding, dilation
+):
+    torch = pytest.importorskip("torch")
+    from convtui.engine.conv import conv_transpose
+
+    rng = np.random.default_rng(sum(xs))
+    x = rng.standard_normal(xs)
+    w = rng.standard_normal(ws)
+    options = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    got = conv_transpose(xp.asarray(x), xp.asarray(w), method=method, **options)
+    assert isinstance(got, xp.ndarray)
+    run = (None, F_transpose(torch, 1), F_transpose(torch, 2), F_transpose(torch, 3))[len(xs)]
+    want = run(torch.tensor(x)[None, None], torch.tensor(w)[None, None], **options)[0, 0]
+    np.testing.assert_allclose(to_numpy(got), want.numpy(), rtol=1e-9, atol=1e-9)
+
+
+def F_transpose(torch, ndim):
+    return getattr(torch.nn.functional, f"conv_transpose{ndim}d")
+
+
+def test_readings_of_the_new_operations_on_the_device(xp):
+    # a padded cell copies an input; the matrix sums the weights that land together
+    trace = steps(xp.asarray([1, 2, 3, 4]), xp.asarray([5, 6, 7]), "same", padding_mode="reflect")
+    assert trace[0].positions.tolist() == [1, 0, 1] and trace[0].padded.tolist() == [1, 0, 0]
+    assert trace[0].value == 7 * 2 + 6 * 1 + 5 * 2
+    M = toeplitz(xp.asarray([5, 6, 7]), (4,), "same", padding_mode="reflect")
+    assert isinstance(M, xp.ndarray)
+    want = convolve([1, 2, 3, 4], [5, 6, 7], "same", padding_mode="reflect")
+    assert to_numpy(M @ xp.asarray([1, 2, 3, 4])).tolist() == want.tolist() == [30, 34, 52, 60]
+    # transposed: gather per output, scatter per input, and the overlap counts
+    trace = steps(xp.asarray([1, 2, 3]), xp.asarray([1, 1, 1]), "valid", stride=2, transposed=True)
+    assert [s.value for s in trace] == [1, 1, 3, 2, 5, 3, 3]
+    assert trace.overlap().tolist() == [1, 1, 2, 1, 2, 1, 1]
+    assert trace.scatter(1).outputs.tolist() == [2, 3, 4]
+
+
 def test_gradient_terms_by_hand(xp):
     terms = gradient_terms(xp.asarray([1, 2, 3, 4]), (2,), xp.asarray([1, 10, 100]), "valid")
     assert isinstance(terms, xp.ndarray)
