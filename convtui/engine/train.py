@@ -145,6 +145,7 @@ def train_kernel(
     stride=1,
     dilation=1,
     padding=None,
+    padding_mode: str = "zeros",
     convention: str = "numpy",
 ) -> Iterator[TrainState]:
     """Fit a kernel (and a bias) to map ``x`` to ``target``; yields every state.
@@ -157,7 +158,7 @@ def train_kernel(
     target : array_like
         The model's output shape (with the batch axis when ``x`` has one).
     kernel_shape : int or tuple of int
-    mode, flip, stride, dilation, padding, convention
+    mode, flip, stride, dilation, padding, padding_mode, convention
         As for :func:`~convtui.convolve` (``flip=False``: :func:`~convtui.correlate`).
     activation : {"identity", "relu", "tanh", "sigmoid"}
     bias : bool
@@ -212,6 +213,7 @@ def train_kernel(
         stride=stride,
         dilation=dilation,
         padding=padding,
+        padding_mode=padding_mode,
         convention=convention,
     )
     expected = g.output_shape if x.ndim == len(kernel_shape) else (len(batch),) + g.output_shape
