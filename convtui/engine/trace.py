@@ -182,7 +182,9 @@ class Steps(Sequence):
             inside &= (q % g.stride[axis] == 0) & (i >= 0) & (i < g.output_shape[axis])
             flat = flat * g.output_shape[axis] + i
         positions = flat[inside]
-        weights = self._oriented[np.flatnonzero(inside)]
+        picked = np.flatnonzero(inside)
+        xp = get_array_module(self._oriented)
+        weights = self._oriented[picked if xp is np else xp.asarray(picked)]
         inputs, products, value = self._multiply(positions, weights)
         taps = g.kernel_index()[inside]
         return Step(index, positions, inputs, weights, products, value, None, taps)
