@@ -19,6 +19,13 @@ data to fit the GPU cost model in convtui/engine/conv.py (``_GPU_*``).
 
     python bench/gpu.py              # the issue's sizes (a few minutes on an H100)
     python bench/gpu.py --quick      # the smallest and largest kernels only
+    python bench/gpu.py --fit        # also measure the GPU cost model's constants
+
+Further tables: padding modes against cupyx.scipy.ndimage (whose ``mirror``,
+``nearest``, ``wrap`` and ``reflect`` are our reflect, replicate, circular and
+symmetric), transposed convolution against torch's cuDNN ``conv_transpose`` and
+cupyx (a convolution of the zero-stuffed input), and layers at CNN sizes
+(``conv_forward`` and ``conv_transpose_forward`` against cuDNN, batch 64).
 
 It needs CuPy and a visible GPU, and says so (exit 2) when either is missing.
 """
@@ -92,6 +99,22 @@ def signal_peers(cupy, torch, x, w, ndim: int, direct_cap: float) -> dict:
 
 
 LAYER = (32, 64, 64, 128)  # N, C_in, C_out, height = width
+
+# (N, C_in, C_out, size, kernel, stride, padding): CNN layers, forward convolution
+LAYERS = [
+    (64, 3, 64, 224, 3, 1, 1),
+    (64, 64, 128, 112, 3, 1, 1),
+    (64, 128, 256, 56, 3, 1, 1),
+    (64, 256, 256, 32, 3, 1, 1),
+    (64, 64, 64, 56, 1, 1, 0),
+    (64, 3, 64, 224, 7, 2, 3),
+]
+# (N, C_in, C_out, size, kernel, stride, padding, output_padding): decoder layers
+TRANSPOSED_LAYERS = [
+    (64, 256, 128, 32, 4, 2, 1, 0),
+    (64, 128, 64, 56, 3, 2, 1, 1),
+    (64, 64, 3, 112, 3, 2, 1, 1),
+]
 
 
 def signal_cases(quick: bool):
@@ -228,12 +251,192 @@ def run_layer(cupy, torch, timed, args) -> None:
         print(f"| {name} | {ours * 1e3:.2f} ms | {ref} | {e2e} |", flush=True)
 
 
+def run_padding_modes(cupy, timed, args) -> None:
+    """Ours with each padding mode against cupyx.scipy.ndimage.correlate (same size)."""
+    import cupyx.scipy.ndimage as ndi
+
+    names = {
+        "reflect": "mirror",
+        "replicate": "nearest",
+        "circular": "wrap",
+        "symmetric": "reflect",
+    }
+    rng = np.random.default_rng(2)
+    print()
+    print("padding modes, correlate 'same' (odd kernels), float32, inputs on the device")
+    print(
+        "| input | kernel | padding mode | ours | cupyx ndimage.correlate | ours / cupyx | max rel err |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for xs, ks in [((2**22,), (63,)), ((2048, 2048), (5, 5)), ((2048, 2048), (15, 15))]:
+        x = cupy.asarray(rng.standard_normal(xs).astype(np.float32))
+        w = cupy.asarray(rng.standard_normal(ks).astype(np.float32))
+        for mode, theirs in names.items():
+            ours = timed(
+                lambda m=mode: convtui.correlate(x, w, "same", padding_mode=m), args.budget
+            )
+            peer = timed(lambda t=theirs: ndi.correlate(x, w, mode=t), args.budget)
+            got = convtui.correlate(x, w, "same", padding_mode=mode)
+            want = ndi.correlate(x.astype(cupy.float64), w.astype(cupy.float64), mode=theirs)
+            err = float(cupy.abs(got - want).max() / cupy.abs(want).max())
+            print(
+                f"| {'×'.join(map(str, xs))} | {'×'.join(map(str, ks))} | {mode} | "
+                f"{ours * 1e3:.3f} ms | {peer * 1e3:.3f} ms | {ours / peer:.2f} | {err:.1e} |",
+                flush=True,
+            )
+
+
+def run_transposed(cupy, torch, timed, args) -> None:
+    """conv_transpose against torch's cuDNN and cupyx (convolve of the stuffed input)."""
+    import cupyx.scipy.signal as cs
+
+    rng = np.random.default_rng(3)
+    print()
+    print("transposed convolution, float32, inputs on the device")
+    print(
+        "| input | kernel | stride | ours (auto) | torch cuDNN | cupyx stuffed convolve | ours / best | max rel err |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for xs, ks, s in [
+        ((2**20,), (16,), 4),
+        ((2**20,), (255,), 2),
+        ((1024, 1024), (3, 3), 2),
+        ((1024, 1024), (4, 4), 2),
+    ]:
+        host_x = rng.standard_normal(xs).astype(np.float32)
+        host_w = rng.standard_normal(ks).astype(np.float32)
+        x, w = cupy.asarray(host_x), cupy.asarray(host_w)
+        ours = timed(lambda: convtui.conv_transpose(x, w, stride=s), args.budget)
+        stuffed = cupy.zeros(tuple((n - 1) * s + 1 for n in xs), dtype=cupy.float32)
+        stuffed[(slice(None, None, s),) * len(xs)] = x
+
+        def cupyx_transpose():
+            inner = cupy.zeros_like(stuffed)
+            inner[(slice(None, None, s),) * len(xs)] = x
+            return cs.convolve(inner, w, "full")
+
+        times = {"cupyx": timed(cupyx_transpose, args.budget)}
+        if torch is not None:
+            run = getattr(torch.nn.functional, f"conv_transpose{len(xs)}d")
+            tx = torch.as_tensor(x, device="cuda")[None, None]
+            tw = torch.as_tensor(w, device="cuda")[None, None]
+            times["torch"] = timed(lambda: run(tx, tw, stride=s), args.budget)
+        got = convtui.conv_transpose(x, w, stride=s).astype(cupy.float64)
+        want = cs.convolve(stuffed.astype(cupy.float64), w.astype(cupy.float64), "full")
+        err = float(cupy.abs(got - want).max() / cupy.abs(want).max())
+        best = min(times.values())
+        torch_ms = f"{times['torch'] * 1e3:.3f} ms" if "torch" in times else "–"
+        print(
+            f"| {'×'.join(map(str, xs))} | {'×'.join(map(str, ks))} | {s} | {ours * 1e3:.3f} ms "
+            f"({convtui.choose_method(x, w, 'valid', flip=False, stride=s, transposed=True)}) | "
+            f"{torch_ms} | {times['cupyx'] * 1e3:.3f} ms | {ours / best:.2f} | {err:.1e} |",
+            flush=True,
+        )
+
+
+def run_cnn_layers(cupy, torch, timed, args) -> None:
+    """conv_forward and conv_transpose_forward at CNN sizes against cuDNN (TF32 off)."""
+    if torch is None:
+        print("(no torch with CUDA: the layer tables need it as the peer)")
+        return
+    from convtui import conv_forward
+
+    try:
+        from convtui import conv_transpose_forward
+    except (ImportError, AttributeError):
+        conv_transpose_forward = None
+    rng = np.random.default_rng(4)
+    F = torch.nn.functional
+    print()
+    print(
+        "layers at CNN sizes, float32, forward pass, inputs on the device (goal: ours / cuDNN ≤ 2)"
+    )
+    print("| layer | ours | torch cuDNN | ours / cuDNN | max abs err |")
+    print("|---|---|---|---|---|")
+    ratios = []
+    cases = [("conv", c) for c in LAYERS] + [("transposed", c) for c in TRANSPOSED_LAYERS]
+    for kind, case in cases:
+        if kind == "transposed" and conv_transpose_forward is None:
+            continue
+        n, c_in, c_out, size, k, s, p = case[:7]
+        x = cupy.asarray(rng.standard_normal((n, c_in, size, size)).astype(np.float32))
+        tx = torch.as_tensor(x, device="cuda")
+        if kind == "conv":
+            w = cupy.asarray(
+                (rng.standard_normal((c_out, c_in, k, k)) / (c_in * k)).astype(np.float32)
+            )
+            tw = torch.as_tensor(w, device="cuda")
+            ours_fn = lambda: conv_forward(x, w, stride=s, padding=p)  # noqa: E731
+            with torch.no_grad():
+                theirs_fn = lambda: F.conv2d(tx, tw, stride=s, padding=p)  # noqa: E731
+            label = f"conv {n}×{c_in}×{size}² → {c_out}, {k}×{k}, s{s} p{p}"
+        else:
+            op = case[7]
+            w = cupy.asarray(
+                (rng.standard_normal((c_in, c_out, k, k)) / (c_in * k)).astype(np.float32)
+            )
+            tw = torch.as_tensor(w, device="cuda")
+            options = dict(stride=s, padding=p, output_padding=op)
+            ours_fn = lambda: conv_transpose_forward(x, w, **options)  # noqa: E731
+            theirs_fn = lambda: F.conv_transpose2d(tx, tw, **options)  # noqa: E731
+            label = f"transposed {n}×{c_in}×{size}² → {c_out}, {k}×{k}, s{s} p{p} op{op}"
+        try:
+            ours = timed(ours_fn, args.budget)
+        except Exception as exc:  # noqa: BLE001 - say what failed and go on
+            print(f"| {label} | failed: {type(exc).__name__}: {exc} | | | |", flush=True)
+            continue
+        with torch.no_grad():
+            theirs = timed(theirs_fn, args.budget)
+            err = float(cupy.abs(ours_fn() - cupy.asarray(theirs_fn())).max())
+        ratios.append(ours / theirs)
+        print(
+            f"| {label} | {ours * 1e3:.2f} ms | {theirs * 1e3:.2f} ms | {ours / theirs:.2f} | {err:.1e} |",
+            flush=True,
+        )
+    if ratios:
+        mean = float(np.exp(np.mean(np.log(ratios))))
+        print(f"geometric mean ours / cuDNN: {mean:.2f}; worst {max(ratios):.2f}")
+
+
+def run_fit(cupy, timed, args) -> None:
+    """Measure the GPU cost model's constants (convtui/engine/cost.py, ``_GPU_*``).
+
+    * launch: the median time of a tiny elementwise kernel, Python overhead included;
+    * byte: the time per byte read or written of a large ``a + b`` (3 passes of 4 bytes);
+    * FFT passes: a float32 rfftn + irfftn round trip of a large array, in units of
+      passes over its complex spectrum at the measured byte cost.
+    """
+    tiny = cupy.ones(1, dtype=cupy.float32)
+    launch = timed(lambda: tiny + tiny, args.budget, min_runs=50, max_runs=2000)
+    big = cupy.ones(2**27, dtype=cupy.float32)
+    add = timed(lambda: big + big, args.budget)
+    byte = (add - launch) / (3 * big.nbytes)
+    results = {}
+    for shape in [(2**24,), (4096, 4096)]:
+        a = cupy.ones(shape, dtype=cupy.float32)
+        t = timed(lambda a=a: cupy.fft.irfftn(cupy.fft.rfftn(a), a.shape), args.budget)
+        spectrum_bytes = a.size * 2 * 4  # a real transform's output, about N/2 complex64
+        results[shape] = (t - 2 * launch) / (2 * spectrum_bytes * byte)
+    print()
+    print("GPU cost constants, measured (cost.py: _GPU_LAUNCH, _GPU_BYTE, _GPU_FFT_PASSES)")
+    print(f"launch: {launch * 1e6:.2f} µs; byte: {byte * 1e12:.3f} ps ({1 / byte / 1e12:.2f} TB/s)")
+    for shape, passes in results.items():
+        print(f"FFT passes per transform over {'×'.join(map(str, shape))}: {passes:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer kernel sizes")
     parser.add_argument("--budget", type=float, default=1.0, help="seconds per callable")
     parser.add_argument("--direct-cap", type=float, default=1e11, help="max multiply-adds")
     parser.add_argument("--no-layer", action="store_true")
+    parser.add_argument("--fit", action="store_true", help="measure the GPU cost constants")
+    parser.add_argument(
+        "--only",
+        choices=["signals", "padding", "transposed", "layers", "fit"],
+        action="append",
+        help="run only these tables (repeatable)",
+    )
     args = parser.parse_args()
     cupy = require_gpu()
     try:
@@ -258,9 +461,21 @@ def main() -> None:
         f"device-synchronised, float32, mode 'same'"
     )
     print()
-    run_signals(cupy, torch, timed, args)
-    if not args.no_layer:
-        run_layer(cupy, torch, timed, args)
+    only = set(args.only or ["signals", "padding", "transposed", "layers"])
+    if args.fit:
+        only.add("fit")
+    if "fit" in only:
+        run_fit(cupy, timed, args)
+    if "signals" in only:
+        run_signals(cupy, torch, timed, args)
+        if not args.no_layer:
+            run_layer(cupy, torch, timed, args)
+    if "padding" in only:
+        run_padding_modes(cupy, timed, args)
+    if "transposed" in only:
+        run_transposed(cupy, torch, timed, args)
+    if "layers" in only:
+        run_cnn_layers(cupy, torch, timed, args)
 
 
 if __name__ == "__main__":
