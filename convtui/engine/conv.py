@@ -13,7 +13,7 @@ import numpy as np
 
 from .backend import check_memory, get_array_module
 from .cost import _NUMPY_SMALL_KERNEL, auto_is_direct, choose
-from .geometry import Geometry, plan
+from .geometry import Geometry, plan, plan_options
 from .methods import RUNNERS, next_fast_len
 
 __all__ = ["choose_method", "conv_transpose", "convolve", "correlate", "next_fast_len"]
@@ -219,20 +219,7 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
             f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}"
         )
     xp, x, w, oriented, work, result = _prepare(x, w, flip)
-    padding_mode, convention, transposed, output_padding = rest
-    g = plan(
-        x.shape,
-        w.shape,
-        mode,
-        flip=flip,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        padding_mode=padding_mode,
-        convention=convention,
-        transposed=transposed,
-        output_padding=output_padding,
-    )
+    g = plan_options(x.shape, w.shape, (mode, flip, stride, dilation, padding, *rest))
     if g.size == 0:
         return xp.zeros(g.output_shape, dtype=result)
     itemsize = np.dtype(work).itemsize

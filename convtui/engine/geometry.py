@@ -36,6 +36,7 @@ __all__ = [
     "output_shape",
     "padding_for",
     "plan",
+    "plan_options",
 ]
 
 MODES = ("full", "valid", "same", "causal")
@@ -709,37 +710,39 @@ def plan(
     >>> plan((5,), (3,), "causal").pad
     ((2, 0),)
     """
+    options = (
+        mode,
+        flip,
+        stride,
+        dilation,
+        padding,
+        padding_mode,
+        convention,
+        transposed,
+        output_padding,
+    )
+    return plan_options(input_shape, kernel_shape, options)
+
+
+_FLAGS = (OPTION_NAMES.index("flip"), OPTION_NAMES.index("transposed"))
+
+
+def plan_options(input_shape, kernel_shape, options: tuple) -> Geometry:
+    """:func:`plan` with the options as one tuple, in the order of ``OPTION_NAMES``.
+
+    >>> plan_options((4,), (3,), ("valid", False, 1, 1, 1, "circular", "numpy", False, 0)).pad
+    ((1, 1),)
+    """
     try:
+        # flip and transposed are flags (any truth value); the rest keep their type
         key = (
             tuple(map(int, input_shape)),
             tuple(map(int, kernel_shape)),
-            mode,
-            bool(flip),
-            _hashable(stride),
-            _hashable(dilation),
-            _hashable(padding),
-            padding_mode,
-            convention,
-            bool(transposed),
-            _hashable(output_padding),
+            *(bool(v) if i in _FLAGS else _hashable(v) for i, v in enumerate(options)),
         )
         hash(key)
     except TypeError:
-        key = None
-    if key is None:
-        return _plan(
-            input_shape,
-            kernel_shape,
-            mode,
-            flip,
-            stride,
-            dilation,
-            padding,
-            padding_mode,
-            convention,
-            transposed,
-            output_padding,
-        )
+        return _plan(input_shape, kernel_shape, *options)
     return _plan_cached(*key)
 
 
