@@ -251,6 +251,43 @@ def test_readings_of_the_new_operations_on_the_device(xp):
     assert trace.scatter(1).outputs.tolist() == [2, 3, 4]
 
 
+def test_transposed_layer_and_padding_modes_match_torch(xp):
+    torch = pytest.importorskip("torch")
+    from convtui.engine.layer import conv_transpose_backward, conv_transpose_forward
+
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((2, 4, 5, 6))
+    w = rng.standard_normal((4, 3, 3, 2))  # (C_in, C_out // groups, *k)
+    b = rng.standard_normal(6)
+    options = dict(stride=(2, 1), padding=(1, 0), output_padding=(1, 0), dilation=1, groups=2)
+    y = conv_transpose_forward(xp.asarray(x), xp.asarray(w), xp.asarray(b), **options)
+    assert isinstance(y, xp.ndarray)
+    tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    ty = torch.nn.functional.conv_transpose2d(tx, tw, tb, **options)
+    np.testing.assert_allclose(to_numpy(y), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    grad = rng.standard_normal(ty.shape)
+    ty.backward(torch.tensor(grad))
+    grads = conv_transpose_backward(xp.asarray(grad), xp.asarray(x), xp.asarray(w), **options)
+    for ours, theirs in zip(grads, (tx.grad, tw.grad, tb.grad)):
+        assert isinstance(ours, xp.ndarray)
+        np.testing.assert_allclose(to_numpy(ours), theirs.numpy(), rtol=1e-12, atol=1e-12)
+    # a forward layer with circular padding: torch pads the same cells, autograd folds them
+    w2 = rng.standard_normal((5, 4, 3, 3))
+    y = conv_forward(xp.asarray(x), xp.asarray(w2), padding=2, padding_mode="circular")
+    conv = torch.nn.Conv2d(4, 5, 3, padding=2, padding_mode="circular", bias=False).double()
+    conv.weight.data = torch.tensor(w2)
+    tx = torch.tensor(x, requires_grad=True)
+    ty = conv(tx)
+    np.testing.assert_allclose(to_numpy(y), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    grad = rng.standard_normal(ty.shape)
+    ty.backward(torch.tensor(grad))
+    ours = conv_backward(
+        xp.asarray(grad), xp.asarray(x), xp.asarray(w2), padding=2, padding_mode="circular"
+    )
+    np.testing.assert_allclose(to_numpy(ours[0]), tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(to_numpy(ours[1]), conv.weight.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
 def test_gradient_terms_by_hand(xp):
     terms = gradient_terms(xp.asarray([1, 2, 3, 4]), (2,), xp.asarray([1, 10, 100]), "valid")
     assert isinstance(terms, xp.ndarray)
