@@ -1,9 +1,10 @@
 """Engine fuzzing: random geometry and dtypes against a slow reference of the definition.
 
-The reference below is written from the definition alone (pad with zeros, orient,
-slide), in Python integers or complex128, so it shares no code path with the engine's
-fast methods; only the padding amounts come from ``padding_for``, which other tests
-pin against scipy, torch and the conventions table.
+The reference below is written from the definition alone (pad, orient, slide; a
+transposed convolution spreads each input times the oriented kernel), in Python
+integers or complex128, so it shares no code path with the engine's fast methods; only
+the padding amounts come from ``padding_for``, which other tests pin against scipy,
+torch and the conventions table, and what fills the padded cells from ``numpy.pad``.
 """
 
 import itertools
@@ -14,31 +15,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convtui import convolve, correlate, output_shape, padding_for
+from convtui import (
+    PADDING_MODES,
+    PADDING_NAMES,
+    conv_transpose,
+    convolve,
+    correlate,
+    output_shape,
+    padding_for,
+)
 
 DTYPES = ["bool", "int8", "uint8", "int64", "float16", "float32", "float64", "complex128"]
 FUZZ_CASES = 1500
 
 
-def reference(x, w, flip, mode, stride, dilation, padding, convention):
-    pads = padding_for(
-        x.shape,
-        w.shape,
-        mode,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        convention=convention,
-    )
-    out_shape = output_shape(
-        x.shape,
-        w.shape,
-        mode,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        convention=convention,
-    )
+def _exact_or_complex(x, w, flip):
+    """The values in Python ints (exact) or complex128, and the oriented kernel."""
     exact = x.dtype.kind in "biu" and w.dtype.kind in "biu"
     xv = x.astype(object if exact else np.complex128)
     wv = w.astype(object if exact else np.complex128)
@@ -46,14 +38,44 @@ def reference(x, w, flip, mode, stride, dilation, padding, convention):
         wv = wv[(slice(None, None, -1),) * w.ndim]
     elif not exact:
         wv = wv.conj()
-    out = np.zeros(out_shape, dtype=object if exact else np.complex128)
+    return xv, wv, (object if exact else np.complex128)
+
+
+def reference(x, w, flip, mode, stride, dilation, padding, convention, padding_mode="zeros"):
+    options = dict(stride=stride, dilation=dilation, padding=padding, convention=convention)
+    pads = padding_for(x.shape, w.shape, mode, **options)
+    out_shape = output_shape(x.shape, w.shape, mode, **options)
+    # which input each padded cell holds (-1: a zero), as numpy.pad fills it
+    numpy_mode = PADDING_NAMES[padding_mode]["numpy.pad"]
+    fill = {"constant_values": -1} if numpy_mode == "constant" else {}
+    sources = [
+        np.pad(np.arange(n), widths, mode=numpy_mode, **fill) for n, widths in zip(x.shape, pads)
+    ]
+    xv, wv, dtype = _exact_or_complex(x, w, flip)
+    out = np.zeros(out_shape, dtype=dtype)
     for i in itertools.product(*map(range, out_shape)):
         total = 0
         for j in itertools.product(*map(range, w.shape)):
-            p = [i[a] * stride + j[a] * dilation - pads[a][0] for a in range(x.ndim)]
-            if all(0 <= p[a] < x.shape[a] for a in range(x.ndim)):
+            p = [sources[a][i[a] * stride + j[a] * dilation] for a in range(x.ndim)]
+            if all(v >= 0 for v in p):
                 total += wv[j] * xv[tuple(p)]
         out[i] = total
+    return out
+
+
+def reference_transposed(x, w, flip, stride, dilation, padding, output_padding):
+    """Each input spreads itself times the oriented kernel: x[i]·w[j] at i*s + j*d - p."""
+    out_shape = tuple(
+        (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
+        for n, k in zip(x.shape, w.shape)
+    )
+    xv, wv, dtype = _exact_or_complex(x, w, flip)
+    out = np.zeros(out_shape, dtype=dtype)
+    for i in itertools.product(*map(range, x.shape)):
+        for j in itertools.product(*map(range, w.shape)):
+            t = tuple(i[a] * stride + j[a] * dilation - padding for a in range(x.ndim))
+            if all(0 <= t[a] < out_shape[a] for a in range(x.ndim)):
+                out[t] += xv[i] * wv[j]
     return out
 
 
@@ -73,40 +95,51 @@ def random_array(rng, shape, dtype):
 def test_random_geometry_and_dtypes_match_the_definition():
     rng = np.random.default_rng(2026)
     checked = refused = 0
+    kinds = set()  # what was checked: transposed, each mode and each padding mode
     for _ in range(FUZZ_CASES):
         ndim = int(rng.integers(1, 4))
         xs = tuple(int(v) for v in rng.integers(1, {1: 12, 2: 6, 3: 4}[ndim], ndim, endpoint=True))
         ks = tuple(int(v) for v in rng.integers(1, 4, ndim, endpoint=True))
         x = random_array(rng, xs, rng.choice(DTYPES))
         w = random_array(rng, ks, rng.choice(DTYPES))
-        options = dict(
-            mode=str(rng.choice(["full", "valid", "same"])),
-            stride=int(rng.integers(1, 4)),
-            dilation=int(rng.integers(1, 4)),
-            padding=int(rng.integers(0, 3)),
-            convention=str(rng.choice(["numpy", "matlab", "torch", "tensorflow"])),
-        )
         flip = bool(rng.integers(0, 2))
         method = str(rng.choice(["auto", "direct", "fft"]))
-        run = convolve if flip else correlate
-        try:
-            got = run(x, w, method=method, **options)
-        except ValueError as exc:
-            # the one documented refusal for valid shapes: PyTorch refuses strided same
-            assert options["convention"] == "torch" and options["mode"] == "same", exc
-            assert options["stride"] > 1
-            refused += 1
-            continue
-        want = reference(
-            x,
-            w,
-            flip,
-            options["mode"],
-            options["stride"],
-            options["dilation"],
-            options["padding"],
-            options["convention"],
-        )
+        stride, dilation = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        padding = int(rng.integers(0, 3))
+        if rng.integers(0, 4) == 0:  # transposed: PyTorch's conv_transpose options
+            output_padding = int(rng.integers(0, max(stride, dilation)))
+            options = dict(stride=stride, dilation=dilation, padding=padding)
+            try:
+                got = conv_transpose(
+                    x, w, flip=flip, method=method, output_padding=output_padding, **options
+                )
+            except ValueError as exc:
+                # the one refusal for valid shapes: padding that leaves no output
+                assert "too wide" in str(exc), exc
+                refused += 1
+                continue
+            want = reference_transposed(x, w, flip, output_padding=output_padding, **options)
+            kinds.add("transposed")
+        else:
+            options = dict(
+                mode=str(rng.choice(["full", "valid", "same", "causal"])),
+                stride=stride,
+                dilation=dilation,
+                padding=padding,
+                padding_mode=str(rng.choice(PADDING_MODES)),
+                convention=str(rng.choice(["numpy", "matlab", "torch", "tensorflow"])),
+            )
+            run = convolve if flip else correlate
+            try:
+                got = run(x, w, method=method, **options)
+            except ValueError as exc:
+                # the one documented refusal for valid shapes: PyTorch refuses strided same
+                assert options["convention"] == "torch" and options["mode"] == "same", exc
+                assert options["stride"] > 1
+                refused += 1
+                continue
+            want = reference(x, w, flip, **options)
+            kinds.update((options["mode"], options["padding_mode"]))
         assert got.shape == want.shape
         if x.dtype.kind in "biu" and w.dtype.kind in "biu":
             assert got.dtype == np.int64
@@ -117,6 +150,7 @@ def test_random_geometry_and_dtypes_match_the_definition():
             np.testing.assert_allclose(got.astype(np.complex128), want, atol=tol * scale * 10)
         checked += 1
     assert checked > FUZZ_CASES * 0.8 and checked + refused == FUZZ_CASES
+    assert kinds == {"transposed", "full", "valid", "same", "causal", *PADDING_MODES}
 
 
 @settings(max_examples=300)
