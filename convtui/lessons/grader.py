@@ -23,7 +23,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..engine.matrix import toeplitz_taps
+from ..engine.layer import gradient_terms
 from ..engine.parse import ParseError, parse_array
 from ..engine.setup import Setup
 from .model import Exercise
@@ -198,16 +198,22 @@ def _goal_words(goal: str) -> str:
     return "an exact copy of the input"
 
 
+# the options gradient_terms takes (a transposed setup has no such lesson)
+_GRADIENT_OPTIONS = ("mode", "flip", "stride", "dilation", "padding", "padding_mode", "convention")
+
+
 def _gradient(setup: Setup, grad_output) -> np.ndarray:
     """dL/dw: each weight collects grad_output × the input it met, over every step."""
+    go = np.broadcast_to(np.asarray(grad_output, dtype=float), setup.geometry.output_shape)
+    options = {name: getattr(setup, name) for name in _GRADIENT_OPTIONS}
+    return gradient_terms(setup.input, setup.kernel.shape, go, **options).sum(axis=0)
+
+
+def _inputs_met(setup: Setup, weight: int) -> np.ndarray:
+    """Which input (flat index) weight ``w.flat[weight]`` multiplies at each step, -1 on a zero."""
     g = setup.geometry
-    taps = toeplitz_taps(setup.kernel.shape, setup.input.shape, flip=setup.flip, **setup.options())
-    x = np.asarray(setup.input, dtype=float).ravel()
-    out = np.zeros(setup.kernel.size)
-    go = np.broadcast_to(np.asarray(grad_output, dtype=float), g.output_shape).ravel()
-    rows, cols = np.nonzero(taps >= 0)
-    np.add.at(out, taps[rows, cols], go[rows] * x[cols])
-    return out
+    tap = int(np.flatnonzero(g.kernel_index() == weight)[0])  # where the slide holds it
+    return g.tap_positions()[:, tap]
 
 
 def _grad_output(exercise: Exercise) -> np.ndarray:
@@ -289,17 +295,22 @@ def _grade_length(ex: Exercise, text: str, setup: Setup) -> Grade:
     g = setup.geometry
     expected = g.output_shape
     n, k = g.input_shape[0], g.kernel_shape[0]
-    rules = {"full": f"N + n − 1 = {n} + {k} − 1", "valid": f"N − n + 1 = {n} − {k} + 1"}
+    # lesson 03's rules in its words (N input, n kernel), where no option changes them
+    rules = {
+        "full": f"In 'full' mode the length is N + n − 1 = {n} + {k} − 1 (per axis).",
+        "valid": f"In 'valid' mode the length is N − n + 1 = {n} − {k} + 1 (per axis).",
+        "same": "In 'same' mode the output is as long as the input.",
+    }
     plain = all(s == 1 for s in g.stride) and all(d == 1 for d in g.dilation)
+    plain = plain and not g.transposed and not any(sum(p) for p in g.explicit)
+    formula = g.formula()
     if ex.hint:
         hint = ex.hint
-    elif plain and not any(sum(p) for p in g.explicit):
-        hint = {"same": "In 'same' mode the output is as long as the input."}.get(
-            g.mode, f"In '{g.mode}' mode the length is {rules.get(g.mode, '')} (per axis)."
-        )
-    else:
-        hint = "Use out = floor((n + pads − d·(k−1) − 1) / s) + 1 on each axis."
-    worked = "\n".join(g.formula())
+    elif plain and g.mode in rules:
+        hint = rules[g.mode]
+    else:  # the engine's own formula, without this setup's numbers
+        hint = "Use " + " = ".join(formula[0].split(" = ")[:2]) + " on each axis."
+    worked = "\n".join(formula)
     shape = _shape(text)
     words = " × ".join(str(v) for v in expected)
     if shape is None:
@@ -389,13 +400,14 @@ def _grade_task(ex: Exercise, text: str, setup: Setup) -> Grade:
 def _grade_gradient(ex: Exercise, text: str, setup: Setup) -> Grade:
     j = parse_index(ex.params["weight"], setup.kernel.ndim)
     flat = int(np.ravel_multi_index(j, setup.kernel.shape))
-    grad_out = np.broadcast_to(_grad_output(ex), setup.geometry.output_shape).ravel()
+    grad_out = np.broadcast_to(_grad_output(ex), setup.geometry.output_shape)
     expected = _gradient(setup, grad_out)[flat]
+    grad_out = grad_out.ravel()  # one per step
     name = "w[" + ",".join(str(i) for i in j) + "]"
-    taps = toeplitz_taps(setup.kernel.shape, setup.input.shape, flip=setup.flip, **setup.options())
     terms = [
         f"{_fmt(grad_out[r])}·{_fmt(setup.input.flat[c])}"
-        for r, c in zip(*np.nonzero(taps == flat))
+        for r, c in enumerate(_inputs_met(setup, flat).tolist())
+        if c >= 0
     ]
     hint = ex.hint or (
         f"{name} is used at every step. Its gradient is the sum, over the steps, of "

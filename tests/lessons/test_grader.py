@@ -119,6 +119,29 @@ def test_gradient_matches_finite_differences(flip):
         assert grade(ex, str(delta)).correct
 
 
+def test_gradient_in_2d_sums_over_every_step():
+    # valid 2×2 over 3×3, no flip: w[0,0] meets x[0,0], x[0,1], x[1,0], x[1,1]
+    setup = Setup([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 0]], mode="valid", flip=False)
+    g = grade(exercise("gradient", setup=setup, weight="0, 0", grad_output="1, 2; 3, 4"), "37")
+    assert g.correct  # 1·1 + 2·2 + 3·4 + 4·5
+    assert g.worked == "dL/dw[0,0] = 1·1 + 2·2 + 3·4 + 4·5 = 37"
+
+
+def test_gradient_with_a_padding_mode_uses_the_copied_inputs():
+    # same, reflect: the padded input is 2 | 1 2 3 4 | 3, and w[0] (flipped: the last
+    # tap) meets 2, 3, 4 and the 3 copied after the end
+    setup = Setup([1, 2, 3, 4], [1, 2, 3], mode="same", padding_mode="reflect")
+    g = grade(exercise("gradient", setup=setup, weight=0), "12")
+    assert g.correct
+    assert g.worked == "dL/dw[0] = 1·2 + 1·3 + 1·4 + 1·3 = 12"
+
+
+def test_output_length_hint_in_causal_mode_is_the_formula():
+    g = grade(exercise("length", setup=SEED.replace(mode="causal")), "5")
+    assert not g.correct
+    assert g.hint == "Use out = floor((n + pb + pa - d·(k-1) - 1) / s) + 1 on each axis."
+
+
 def test_solve_kernel_reports_an_impossible_target():
     assert solve_kernel(SEED.replace(mode="valid"), [1, 2]) is not None
     # 3 outputs from one weight: 1·w, 2·w, 3·w cannot be 1, 1, 1.

@@ -63,7 +63,7 @@ class MatrixPane(LinesPane, can_focus=True):
         if g.ndim == 2:
             head.append("  (doubly-block Toeplitz)", style="dim")
         if not state.result.matrix_fits():
-            head.append(f"  whole: {_human(n_rows * n_cols * 8)}, drawing what fits", style="dim")
+            head.append(f"  whole: {_human(g.memory('matrix'))}, drawing what fits", style="dim")
         if n_rows == 0:
             return [head, Text("The output is empty, so M has no rows.", style="bold")]
         kernel = setup.kernel.ravel()

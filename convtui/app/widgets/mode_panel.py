@@ -26,6 +26,11 @@ def _value(v) -> str:
     return str(v)
 
 
+def _tight(formula: str) -> str:
+    """A formula without its spaces, but for those around ``=``."""
+    return formula.replace(" ", "").replace("=", " = ")
+
+
 class ModePanel(Static):
     """Mode, flip, stride, dilation, padding, convention and the formula."""
 
@@ -53,6 +58,8 @@ class ModePanel(Static):
     def _content(self, state) -> Content:
         s = state.setup
         g = s.geometry
+        # each line of the geometry's formula reads "out = rule = numbers = length"
+        formula = [line.split(" = ", 2) for line in g.formula()]
         modes = "  ".join(
             f"[b reverse]{m}[/]" if m == s.mode else f"[@click=screen.set_mode('{m}')]{m}[/]"
             for m in MODES
@@ -69,12 +76,11 @@ class ModePanel(Static):
             "[dim]c[/]",
             "",
             "[b $accent]Output length[/] [dim](per axis)[/]",
-            "out = floor((n+pb+pa-d·(k-1)-1)/s)+1",
+            "out = " + _tight(formula[0][1]),
             "[dim]n input, k kernel, pb/pa zeros before/after, d dilation, s stride[/]",
         ]
-        for axis, line in zip(AXES[g.ndim], g.formula()):
-            numbers = line.split(" = ", 2)[2].replace(" ", "").replace("=", " = ")
-            lines.append(f"{axis}= {numbers}")
+        for axis, (_, _, numbers) in zip(AXES[g.ndim], formula):
+            lines.append(f"{axis}= {_tight(numbers)}")
         pads = ", ".join(
             f"{axis}{b} before, {a} after" for axis, (b, a) in zip(AXES[g.ndim], g.pad)
         )

@@ -35,8 +35,6 @@ def plot_series(setup, result, row: int | None):
     g = setup.geometry
     two_d = setup.input.ndim == 2
     axis = 1 if two_d else 0
-    before, s, d = g.pad[axis][0], g.stride[axis], g.dilation[axis]
-    span = g.effective_kernel[axis]
     x, w, y = setup.input, setup.kernel, result.output
     title = "x, w as applied, y (y at each window's centre)"
     if two_d:
@@ -52,11 +50,12 @@ def plot_series(setup, result, row: int | None):
             f"row {row} of y" if row is not None else "the output is empty"
         )
     oriented = w[::-1] if setup.flip else w
-    centre = (span - 1) / 2
+    under = g.window((0,) * g.ndim)[axis]  # the cells the first step's taps sit on
+    half = (under[-1] - under[0]) / 2  # from a window's first cell to its centre
     series = [
         ("input x", list(range(len(x))), _real(x)),
-        ("w as applied", [j * d - centre for j in range(len(oriented))], _real(oriented)),
-        ("output y", [i * s + centre - before for i in range(len(y))], _real(y)),
+        ("w as applied", [cell - under[0] - half for cell in under], _real(oriented)),
+        ("output y", (g.position(axis, np.arange(len(y)), 0) + half).tolist(), _real(y)),
     ]
     return title, series
 

@@ -120,25 +120,26 @@ class SlidePane(LinesPane, can_focus=True):
     def _render_1d(self, state, step, width: int) -> list[Text]:
         setup = state.setup
         g = setup.geometry
+        # columns are padded cells: cell p sits at input index p - before
         before = g.pad[0][0]
-        n, k = g.input_shape[0], g.kernel_shape[0]
+        n = g.input_shape[0]
         padded = g.padded_shape[0]
-        s, d = g.stride[0], g.dilation[0]
         cw = self._cell_width(setup)
         room = (width - LABEL - 2) // cw
-        start = state.step * s
-        taps = {start + j * d: j for j in range(k)}
-        cols = window(padded, start, start + (k - 1) * d, room)
+        under = g.window(step.index)[0]
+        taps = {before + cell: j for j, cell in enumerate(under)}
+        cols = window(padded, before + under[0], before + under[-1], room)
         more = (cols.start > 0, cols.stop < padded)
         x = setup.input
+        source = g.source_index(0)
 
         def index_cell(_r, p):
             return (str(p - before), "dim") if 0 <= p - before < n else ("", "")
 
         def x_cell(_r, p):
-            if not 0 <= p - before < n:
+            if source[p] < 0:
                 return "0", PAD + (" reverse" if p in taps else "")
-            return number(x[p - before]), WINDOW if p in taps else ""
+            return number(x[source[p]]), WINDOW if p in taps else ""
 
         def tap_cell(values, style):
             return lambda _r, p: (number(values[taps[p]]), style) if p in taps else ("", "")
@@ -173,21 +174,21 @@ class SlidePane(LinesPane, can_focus=True):
     def _render_2d(self, state, step, width: int, height: int) -> list[Text]:
         setup = state.setup
         g = setup.geometry
+        # rows and columns are padded cells: cell r sits at input row r - b0
         (b0, _), (b1, _) = g.pad
-        n0, n1 = g.input_shape
         k0, k1 = g.kernel_shape
-        d0, d1 = g.dilation
         oi, oj = step.index
-        r_start, c_start = oi * g.stride[0], oj * g.stride[1]
+        under_rows, under_cols = g.window(step.index)
         x = setup.input
+        rows_source, cols_source = g.source_index(0), g.source_index(1)
 
         def under(r, c):
-            dr, dc = r - r_start, c - c_start
-            return dr % d0 == 0 and dc % d1 == 0 and 0 <= dr // d0 < k0 and 0 <= dc // d1 < k1
+            return r - b0 in under_rows and c - b1 in under_cols
 
         def x_cell(r, c):
-            inside = 0 <= r - b0 < n0 and 0 <= c - b1 < n1
-            text = number(x[r - b0, c - b1]) if inside else "0"
+            i, j = rows_source[r], cols_source[c]
+            inside = i >= 0 and j >= 0
+            text = number(x[i, j]) if inside else "0"
             style = ("" if inside else PAD) + (" " + WINDOW if under(r, c) else "")
             return text, style.strip()
 
@@ -210,8 +211,8 @@ class SlidePane(LinesPane, can_focus=True):
         beside = width - small - y_room * y_w - 5 >= 6 * x_w
         x_room = (width - small - (y_room * y_w + 5 if beside else 0) - 2) // x_w
         rows_room = max(height - 1, 2) if beside else max((height - 2) // 2, 1)
-        x_rows = window(g.padded_shape[0], r_start, r_start + (k0 - 1) * d0, rows_room)
-        x_cols = window(g.padded_shape[1], c_start, c_start + (k1 - 1) * d1, max(x_room, 3))
+        x_rows = window(g.padded_shape[0], b0 + under_rows[0], b0 + under_rows[-1], rows_room)
+        x_cols = window(g.padded_shape[1], b1 + under_cols[0], b1 + under_cols[-1], max(x_room, 3))
         k_rows = window(k0, 0, k0 - 1, rows_room)
         y_rows = window(g.output_shape[0], oi, oi, rows_room)
         y_cols = window(out_cols, oj, oj, y_room if beside else (width - 2) // y_w)
