@@ -13,9 +13,16 @@ import importlib
 import os
 import sys
 
-from .engine.geometry import CONVENTIONS, MODES
+from .engine.geometry import CONVENTIONS, MODES, PADDING_MODES
 
-__all__ = ["SUBCOMMANDS", "UsageError", "add_setup_arguments", "main", "setup_from_args"]
+__all__ = [
+    "SUBCOMMANDS",
+    "UsageError",
+    "add_layer_arguments",
+    "add_setup_arguments",
+    "main",
+    "setup_from_args",
+]
 
 SUBCOMMANDS = {
     "conv": "convtui.commands.conv",
@@ -56,9 +63,35 @@ def whole_number(name: str, minimum: int):
     return convert
 
 
+def per_axis_number(name: str, minimum: int):
+    """An argparse type: ``N`` for every axis or ``N,M[,K]`` one per axis, each >= minimum.
+
+    >>> per_axis_number("--output-padding", 0)("1"), per_axis_number("--output-padding", 0)("1,0")
+    (1, (1, 0))
+    """
+    whole = whole_number(name, minimum)
+
+    def convert(text: str):
+        parts = text.split(",")
+        if len(parts) == 1:
+            return whole(text.strip())
+        if not 2 <= len(parts) <= 3:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be N or one whole number per axis (N,M or N,M,K), got {text!r}"
+            )
+        return tuple(whole(part.strip()) for part in parts)
+
+    return convert
+
+
 def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every setup-taking command shares (the app's flags too)."""
-    parser.add_argument("--mode", choices=MODES, default="full", help="full, valid or same")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default=None,
+        help="full (default), valid, same or causal; a transposed convolution is valid",
+    )
     parser.add_argument(
         "--correlate",
         action="store_true",
@@ -68,6 +101,81 @@ def add_setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dilation", type=whole_number("--dilation", 1), default=1, metavar="N")
     parser.add_argument("--padding", type=whole_number("--padding", 0), default=0, metavar="N")
     parser.add_argument("--convention", choices=tuple(CONVENTIONS), default="numpy")
+
+
+def add_layer_arguments(parser: argparse.ArgumentParser) -> None:
+    """What fills the padding, and the transposed layer (``conv`` and ``code``)."""
+    parser.add_argument(
+        "--padding-mode",
+        choices=PADDING_MODES,
+        default="zeros",
+        help="what fills the padded cells: zeros (default) or copies of the input",
+    )
+    parser.add_argument(
+        "--transposed",
+        action="store_true",
+        help="the transposed convolution (x spreads x[i]·w into the output; PyTorch's "
+        "conv_transpose with --correlate)",
+    )
+    parser.add_argument(
+        "--output-padding",
+        type=per_axis_number("--output-padding", 0),
+        default=0,
+        metavar="N",
+        help="cells added at the end of a transposed output (N, or N,M per axis)",
+    )
+
+
+# the flag that names each option, for the engine's messages that start with the option
+_FLAGS = {
+    "output_padding": "--output-padding",
+    "padding_mode": "--padding-mode",
+    "padding": "--padding",
+    "stride": "--stride",
+    "dilation": "--dilation",
+    "mode": "--mode",
+}
+
+
+def _layer_options(args) -> dict:
+    """Mode, padding mode and the transposed options, checked together (UsageError).
+
+    Parsers without :func:`add_layer_arguments` (the app's) get the defaults.
+    """
+    padding_mode = getattr(args, "padding_mode", "zeros")
+    transposed = getattr(args, "transposed", False)
+    output_padding = getattr(args, "output_padding", 0)
+    mode = args.mode
+    if transposed:
+        if mode not in (None, "valid"):
+            raise UsageError(
+                "--mode: a transposed convolution takes no mode (its --padding crops the "
+                f"output, as in PyTorch's conv_transpose); got --mode {mode}"
+            )
+        if padding_mode != "zeros":
+            raise UsageError(
+                "--padding-mode: a transposed convolution pads with zeros only (PyTorch "
+                f"accepts no other); got --padding-mode {padding_mode}"
+            )
+        mode = "valid"
+    elif output_padding != 0:
+        raise UsageError(
+            "--output-padding lengthens a transposed convolution's output: add --transposed"
+        )
+    options = {"mode": mode or "full"}
+    if padding_mode != "zeros":
+        options["padding_mode"] = padding_mode
+    if transposed:
+        options.update(transposed=True, output_padding=output_padding)
+    return options
+
+
+def _flag_message(message: str) -> str:
+    """The engine's message, led by the flag when it starts with an option's name."""
+    for name, flag in _FLAGS.items():
+        if message.startswith(name + " "):
+            return f"{flag}: {message}"
+    return message
 
 
 def parse_text_array(text: str, flag: str):
@@ -90,16 +198,16 @@ def setup_from_args(args, input_text: str, kernel_text: str, input_flag: str, ke
         setup = Setup(
             x,
             w,
-            mode=args.mode,
             flip=not args.correlate,
             stride=args.stride,
             dilation=args.dilation,
             padding=args.padding,
             convention=args.convention,
+            **_layer_options(args),
         )
         setup.check_size()  # refuse what would exhaust memory before anything starts
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(_flag_message(str(exc))) from None
     return setup
 
 

@@ -13,6 +13,12 @@ only: no library here is imported) and checked against the real library in
 numpy.convolve         ((1, 0),) flips=True [ 1 12 23 34 45 56]
 scipy.signal.convolve  ((1, 0),) flips=True [ 1 12 23 34 45 56]
 MATLAB conv            ((0, 1),) flips=True [12 23 34 45 56 60]
+
+Two more tables read the engine's padding modes and transposed convolution the same
+way: :func:`compare_padding` (one padding mode under each library's name) with
+:func:`padding_names` (every mode's names and what it fills), and
+:func:`compare_transposed` (the transposed call in each library, or the zero-stuffed
+input it needs).
 """
 
 from __future__ import annotations
@@ -21,10 +27,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine.conv import convolve, correlate
-from .engine.geometry import MODES, plan
+from .engine.conv import conv_transpose, convolve, correlate
+from .engine.geometry import MODES, PADDING_MODES, PADDING_NAMES, plan
 
-__all__ = ["AXES_NOTE", "LabRow", "compare", "format_padding"]
+__all__ = [
+    "AXES_NOTE",
+    "PADDING_WORDS",
+    "LabRow",
+    "compare",
+    "compare_padding",
+    "compare_transposed",
+    "fills",
+    "format_padding",
+    "padded_cells",
+    "padding_names",
+]
 
 AXES_NOTE = (
     "PyTorch wants x and w as x[None, None] and w[None, None]; "
@@ -63,11 +80,12 @@ def format_padding(padding) -> str:
     return " ".join(f"({b}, {a})" for b, a in padding)
 
 
-def _row(library, call, x, w, mode, flip, convention, note=""):
+def _row(library, call, x, w, mode, flip, convention, note="", padding_mode="zeros"):
     """A row computed by the engine with one of its conventions."""
     g = plan(x.shape, w.shape, mode, flip=flip, convention=convention)
     run = convolve if flip else correlate
-    return LabRow(library, call, g.pad, flip, run(x, w, mode, convention=convention), note)
+    output = run(x, w, mode, convention=convention, padding_mode=padding_mode)
+    return LabRow(library, call, g.pad, flip, output, note)
 
 
 def _missing(library, call, flip, note):
@@ -75,6 +93,7 @@ def _missing(library, call, flip, note):
 
 
 def _fits(big, small) -> bool:
+    """numpy's and scipy's own rule for swapping: one array at least as large on every axis."""
     return all(b >= s for b, s in zip(big.shape, small.shape))
 
 
@@ -138,21 +157,15 @@ def _scipy_correlate2d(x, w, mode):
     return _swapping("scipy.signal.correlate2d", call, x, w, mode, False)
 
 
+def _matlab_name(ndim: int) -> str:
+    return {1: "conv", 2: "conv2"}.get(ndim, "convn")
+
+
 def _matlab(x, w, mode):
-    name = {1: "conv", 2: "conv2"}.get(x.ndim, "convn")
-    call = f"{name}(x, w, '{mode}')"
-    return _row(
-        f"MATLAB {name}",
-        call,
-        x,
-        w,
-        mode,
-        True,
-        "matlab",
-        "'valid' gives an empty result when w is larger than x"
-        if mode == "valid" and not _fits(x, w)
-        else "",
-    )
+    name = _matlab_name(x.ndim)
+    empty = plan(x.shape, w.shape, mode, convention="matlab").size == 0
+    note = "'valid' gives an empty result when w is larger than x" if empty else ""
+    return _row(f"MATLAB {name}", f"{name}(x, w, '{mode}')", x, w, mode, True, "matlab", note)
 
 
 def _torch_padding(g, mode) -> str:
@@ -166,25 +179,82 @@ def _torch(x, w, mode):
     library = f"PyTorch conv{d}d"
     g = plan(x.shape, w.shape, mode, flip=False, convention="torch")
     call = f"F.conv{d}d(x, w, {_torch_padding(g, mode)})"
-    if any(n < k for n, k in zip(g.padded_shape, g.effective_kernel)):
+    if g.size == 0:
         return _missing(library, call, False, "raises: the kernel is larger than the padded input")
     return _row(library, call, x, w, mode, False, "torch")
+
+
+def _tf_pads(g) -> str:
+    return "[" + ", ".join(f"[{b}, {a}]" for b, a in g.pad) + "]"
 
 
 def _tensorflow(x, w, mode):
     d = x.ndim
     library = f"TensorFlow conv{d}d"
+    g = plan(x.shape, w.shape, mode, flip=False, convention="tensorflow")
     padding = {"same": "'SAME'", "valid": "'VALID'"}.get(mode)
     if padding is None:
-        pads = ", ".join(f"[{k - 1}, {k - 1}]" for k in w.shape)
-        call = f"tf.nn.conv{d}d(tf.pad(x, [{pads}]), w, 1, 'VALID')"
+        call = f"tf.nn.conv{d}d(tf.pad(x, {_tf_pads(g)}), w, 1, 'VALID')"
     else:
         call = f"tf.nn.conv{d}d(x, w, 1, {padding})"
-    g = plan(x.shape, w.shape, mode, flip=False, convention="tensorflow")
-    if any(n < k for n, k in zip(g.padded_shape, g.effective_kernel)):
+    if g.size == 0:
         return _missing(library, call, False, "raises: the output size would be negative")
     note = "no 'full' padding: pad explicitly, then 'VALID'" if mode == "full" else ""
     return _row(library, call, x, w, mode, False, "tensorflow", note)
+
+
+# ---------------------------------------------------------------- causal
+
+
+def _first(x) -> str:
+    """``[:4]`` or ``[:3, :4]``: the first len(x) outputs on every axis."""
+    return "[" + ", ".join(f":{n}" for n in x.shape) + "]"
+
+
+def _causal_rows(x, w) -> list[LabRow]:
+    """Causal mode: output i sees no input after i (the first len(x) of the full result)."""
+    d = x.ndim
+    first = _first(x)
+    g = plan(x.shape, w.shape, "causal")
+    name = _matlab_name(d)
+
+    def causal(library, call, flip, note=""):
+        return _row(library, call, x, w, "causal", flip, "numpy", note)
+
+    def only(dims, library, call, flip, note=""):
+        if d == dims:
+            return causal(library, call, flip, note)
+        return _missing(library, call, flip, f"{dims}-D only")
+
+    pairs = tuple(v for pair in reversed(g.pad) for v in pair)
+    ranges = ", ".join(f"1:{n}" for n in x.shape)
+    fir = "an FIR filter: y[i] = w[0]·x[i] + w[1]·x[i-1] + …"
+    return [
+        only(1, "numpy.convolve", f"np.convolve(x, w){first}", True),
+        only(1, "scipy.signal.lfilter", "scipy.signal.lfilter(w, 1, x)", True, fir)
+        if d == 1
+        else causal("scipy.signal.convolve", f"scipy.signal.convolve(x, w){first}", True),
+        causal("scipy.signal.correlate", f"scipy.signal.correlate(x, w){first}", False),
+        only(2, "scipy.signal.correlate2d", f"scipy.signal.correlate2d(x, w){first}", False),
+        causal("MATLAB filter", "filter(w, 1, x)", True)
+        if d == 1
+        else causal(f"MATLAB {name}", f"y = {name}(x, w); y({ranges})", True),
+        causal(
+            f"PyTorch conv{d}d",
+            f"F.conv{d}d(F.pad(x, {pairs}), w)",
+            False,
+            "no padding='causal': pad k-1 zeros before, none after",
+        ),
+        causal(
+            f"TensorFlow conv{d}d",
+            f"tf.nn.conv{d}d(tf.pad(x, {_tf_pads(g)}), w, 1, 'VALID')",
+            False,
+            "Keras Conv1D(padding='causal') pads the same way" if d == 1 else "",
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- the table
 
 
 def _same_output(a, b) -> bool:
@@ -193,43 +263,8 @@ def _same_output(a, b) -> bool:
     return bool(np.allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True))
 
 
-def compare(x, w, mode: str = "same") -> list[LabRow]:
-    """One :class:`LabRow` per library for ``x``, ``w`` and ``mode``.
-
-    Rows: numpy.convolve, scipy.signal.convolve, scipy.signal.correlate,
-    scipy.signal.correlate2d, MATLAB conv/conv2/convn, PyTorch conv1d/2d/3d with
-    ``padding=mode`` and TensorFlow conv1d/2d/3d with ``'SAME'``/``'VALID'``.
-    Libraries without the function for this many dimensions, or that refuse the
-    case, have ``output=None`` and a note.  PyTorch's and TensorFlow's calls leave
-    out the batch and channel axes their arrays need (see :data:`AXES_NOTE`).
-
-    Examples
-    --------
-    >>> rows = compare([1, 2, 3, 4], [5, 6, 7], "same")
-    >>> for row in rows[1:3]:
-    ...     print(row.library, row.output, "*" if row.differs else "-")
-    scipy.signal.convolve [16 34 52 45] -
-    scipy.signal.correlate [20 38 56 39] *
-    """
-    x = np.asarray(x)
-    w = np.asarray(w)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
-    if x.ndim != w.ndim:
-        raise ValueError(
-            "x and w must have the same number of dimensions, got "
-            f"x shape {x.shape} and w shape {w.shape}"
-        )
-    plan(x.shape, w.shape, mode)  # validates shapes (1 to 3 axes, none empty)
-    rows = [
-        _numpy_convolve(x, w, mode),
-        _scipy("convolve", x, w, mode, True),
-        _scipy("correlate", x, w, mode, False),
-        _scipy_correlate2d(x, w, mode),
-        _matlab(x, w, mode),
-        _torch(x, w, mode),
-        _tensorflow(x, w, mode),
-    ]
+def _mark(rows: list[LabRow]) -> list[LabRow]:
+    """``differs`` on every row whose output is not the first output's."""
     reference = next((r.output for r in rows if r.output is not None), None)
     marked = []
     for row in rows:
@@ -240,3 +275,398 @@ def compare(x, w, mode: str = "same") -> list[LabRow]:
         )
         marked.append(LabRow(**{**row.__dict__, "differs": differs}))
     return marked
+
+
+def _arrays(x, w):
+    x = np.asarray(x)
+    w = np.asarray(w)
+    if x.ndim != w.ndim:
+        raise ValueError(
+            "x and w must have the same number of dimensions, got "
+            f"x shape {x.shape} and w shape {w.shape}"
+        )
+    return x, w
+
+
+def compare(x, w, mode: str = "same") -> list[LabRow]:
+    """One :class:`LabRow` per library for ``x``, ``w`` and ``mode``.
+
+    Rows: numpy.convolve, scipy.signal.convolve, scipy.signal.correlate,
+    scipy.signal.correlate2d, MATLAB conv/conv2/convn, PyTorch conv1d/2d/3d with
+    ``padding=mode`` and TensorFlow conv1d/2d/3d with ``'SAME'``/``'VALID'``.  In
+    ``causal`` mode, which no library names, each row is the call that computes it
+    (``scipy.signal.lfilter``, MATLAB ``filter``, the first ``len(x)`` of a full
+    convolution, or ``k-1`` zeros before and none after).  Libraries without the
+    function for this many dimensions, or that refuse the case, have ``output=None``
+    and a note.  PyTorch's and TensorFlow's calls leave out the batch and channel
+    axes their arrays need (see :data:`AXES_NOTE`).
+
+    Examples
+    --------
+    >>> rows = compare([1, 2, 3, 4], [5, 6, 7], "same")
+    >>> for row in rows[1:3]:
+    ...     print(row.library, row.output, "*" if row.differs else "-")
+    scipy.signal.convolve [16 34 52 45] -
+    scipy.signal.correlate [20 38 56 39] *
+    >>> rows = compare([1, 2, 3, 4], [1, 1, 0], "causal")
+    >>> rows[1].call, rows[1].output.tolist()
+    ('scipy.signal.lfilter(w, 1, x)', [1, 3, 5, 7])
+    """
+    x, w = _arrays(x, w)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+    plan(x.shape, w.shape, mode)  # validates shapes (1 to 3 axes, none empty)
+    if mode == "causal":
+        return _mark(_causal_rows(x, w))
+    return _mark(
+        [
+            _numpy_convolve(x, w, mode),
+            _scipy("convolve", x, w, mode, True),
+            _scipy("correlate", x, w, mode, False),
+            _scipy_correlate2d(x, w, mode),
+            _matlab(x, w, mode),
+            _torch(x, w, mode),
+            _tensorflow(x, w, mode),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- padding modes
+
+PADDING_WORDS = {
+    "zeros": "zeros",
+    "reflect": "mirror, edge not repeated",
+    "symmetric": "mirror, edge repeated",
+    "replicate": "edge value",
+    "circular": "wrap around",
+}
+
+
+def _three_parts(cells: list[str], pad: tuple[int, int]) -> str:
+    """``a b | c d | e``: the cells before, the input's own, after (empty parts dropped)."""
+    before, after = pad
+    parts = [cells[:before], cells[before : len(cells) - after], cells[len(cells) - after :]]
+    return " | ".join(" ".join(part) for part in parts if part)
+
+
+def fills(padding_mode: str) -> str:
+    """What a padding mode puts around ``a b c d``, three cells a side (the engine's cells).
+
+    >>> fills("reflect"), fills("circular")
+    ('d c b | a b c d | c b a', 'b c d | a b c d | a b c')
+    """
+    g = plan((4,), (7,), "same", padding_mode=padding_mode)
+    cells = ["0" if s < 0 else "abcd"[s] for s in g.source_index(0).tolist()]
+    return _three_parts(cells, g.pad[0])
+
+
+def padded_cells(x, g) -> str:
+    """A 1-D input padded as the geometry says: ``2 | 1 2 3 4 | 3``.
+
+    >>> padded_cells([1, 2, 3, 4], plan((4,), (3,), "same", padding_mode="reflect"))
+    '2 | 1 2 3 4 | 3'
+    """
+    from .commands import format_number
+
+    x = np.asarray(x).reshape(-1)
+    sources = g.source_index(0)
+    cells = [format_number(x[s]) if s >= 0 else "0" for s in sources.tolist()]
+    return _three_parts(cells, g.pad[0])
+
+
+@dataclass(frozen=True)
+class PaddingName:
+    """One padding mode: what it fills, the user's x filled by it, each library's name."""
+
+    padding_mode: str
+    words: str
+    fills: str
+    here: str | None
+    names: dict
+
+
+def padding_names(x=None, w=None, mode: str = "same") -> list[PaddingName]:
+    """Every padding mode under each library's name (``PADDING_NAMES``), and what it fills.
+
+    ``here`` is a 1-D ``x`` padded for ``w`` in ``mode`` (None in 2-D and 3-D).
+
+    >>> row = padding_names([1, 2, 3, 4], [1, 1, 1])[1]
+    >>> row.padding_mode, row.fills, row.here, row.names["scipy.ndimage"]
+    ('reflect', 'd c b | a b c d | c b a', '2 | 1 2 3 4 | 3', 'mirror')
+    """
+    rows = []
+    for padding_mode in PADDING_MODES:
+        here = None
+        if x is not None and np.ndim(x) == 1:
+            g = plan(np.shape(x), np.shape(w), mode, padding_mode=padding_mode)
+            here = padded_cells(x, g)
+        rows.append(
+            PaddingName(
+                padding_mode,
+                PADDING_WORDS[padding_mode],
+                fills(padding_mode),
+                here,
+                dict(PADDING_NAMES[padding_mode]),
+            )
+        )
+    return rows
+
+
+def _numpy_pad_call(g, padding_mode) -> str:
+    pairs = str(g.pad[0]) if g.ndim == 1 else str(g.pad)
+    name = PADDING_NAMES[padding_mode]["numpy.pad"]
+    return (
+        f"np.pad(x, {pairs})" if padding_mode == "zeros" else f"np.pad(x, {pairs}, mode='{name}')"
+    )
+
+
+def _wider_than(g, limit) -> bool:
+    """Whether any side's padding passes ``limit(n)`` (a library's own rule)."""
+    return any(max(pair) > limit(n) for pair, n in zip(g.pad, g.input_shape))
+
+
+def _padding_numpy(x, w, mode, pm):
+    g = plan(x.shape, w.shape, mode, padding_mode=pm)
+    padded = _numpy_pad_call(g, pm)
+    if x.ndim == 1:
+        library, call = "numpy.pad", f"np.convolve({padded}, w, mode='valid')"
+    else:
+        library, call = "numpy.pad", f"scipy.signal.convolve({padded}, w, mode='valid')"
+    return _row(library, call, x, w, mode, True, "numpy", padding_mode=pm)
+
+
+def _padding_ndimage(x, w, mode, pm, flip):
+    # scipy.ndimage centres an even kernel differently for convolve and correlate
+    name = "convolve" if flip else "correlate"
+    library = f"scipy.ndimage.{name}"
+    call = f"scipy.ndimage.{name}(x, w, mode='{PADDING_NAMES[pm]['scipy.ndimage']}')"
+    if mode != "same":
+        return _missing(library, call, flip, "keeps x's shape: mode 'same' only")
+    convention = "matlab" if flip else "numpy"
+    return _row(library, call, x, w, mode, flip, convention, padding_mode=pm)
+
+
+def _padding_opencv(x, w, mode, pm):
+    border = PADDING_NAMES[pm]["OpenCV"]
+    library = "OpenCV filter2D"
+    if x.ndim == 1:
+        call = f"cv2.filter2D(x[None], -1, w[None], borderType=cv2.{border})"
+    else:
+        call = f"cv2.filter2D(x, -1, w, borderType=cv2.{border})"
+    if x.ndim == 3:
+        return _missing(library, call, False, "2-D images only")
+    if mode != "same":
+        return _missing(library, call, False, "keeps x's shape: mode 'same' only")
+    if pm == "circular":
+        return _missing(
+            library, call, False, "filter2D refuses BORDER_WRAP: pad with cv2.copyMakeBorder first"
+        )
+    return _row(library, call, x, w, mode, False, "numpy", padding_mode=pm)
+
+
+def _padding_torch(x, w, mode, pm):
+    d = x.ndim
+    library = f"PyTorch conv{d}d"
+    name = PADDING_NAMES[pm]["torch"]
+    g = plan(x.shape, w.shape, mode, flip=False, convention="torch", padding_mode=pm)
+    pairs = tuple(v for pair in reversed(g.pad) for v in pair)
+    if name is None:
+        return _missing(library, "—", False, f"F.pad has no such mode (numpy.pad's '{pm}')")
+    if pm == "zeros":
+        call = f"F.conv{d}d(F.pad(x, {pairs}), w)"
+    else:
+        call = f"F.conv{d}d(F.pad(x, {pairs}, mode='{name}'), w)"
+    if g.size == 0:
+        return _missing(library, call, False, "raises: the kernel is larger than the padded input")
+    if pm == "reflect" and _wider_than(g, lambda n: n - 1):
+        return _missing(library, call, False, "raises: F.pad 'reflect' pads fewer cells than x has")
+    if pm == "circular" and _wider_than(g, lambda n: n):
+        return _missing(library, call, False, "raises: F.pad 'circular' pads at most len(x) cells")
+    return _row(library, call, x, w, mode, False, "torch", padding_mode=pm)
+
+
+def _padarray(array: str, pads, method: str | None = None) -> str:
+    """MATLAB's ``padarray`` call for ``(before, after)`` pairs (a 1-D x is a row vector)."""
+    how = f", {method}" if method else ""
+
+    def size(values):
+        return "[" + " ".join(map(str, ([0] if len(pads) == 1 else []) + list(values))) + "]"
+
+    before, after = [b for b, _ in pads], [a for _, a in pads]
+    if before == after:
+        return f"padarray({array}, {size(before)}{how})" if any(before) else array
+    if any(before):
+        array = f"padarray({array}, {size(before)}{how or ', 0'}, 'pre')"
+    if any(after):
+        array = f"padarray({array}, {size(after)}{how or ', 0'}, 'post')"
+    return array
+
+
+def _padding_matlab(x, w, mode, pm):
+    name = _matlab_name(x.ndim)
+    method = PADDING_NAMES[pm]["MATLAB padarray"]
+    if method is None:
+        note = "padarray has no such mode (mirror, edge not repeated)"
+        return _missing(f"MATLAB {name}", "—", True, note)
+    g = plan(x.shape, w.shape, mode, convention="matlab", padding_mode=pm)
+    call = f"{name}({_padarray('x', g.pad, None if pm == 'zeros' else method)}, w, 'valid')"
+    return _row(f"MATLAB {name}", call, x, w, mode, True, "matlab", padding_mode=pm)
+
+
+def _padding_tensorflow(x, w, mode, pm):
+    d = x.ndim
+    library = f"TensorFlow conv{d}d"
+    name = PADDING_NAMES[pm]["TensorFlow tf.pad"]
+    g = plan(x.shape, w.shape, mode, flip=False, convention="tensorflow", padding_mode=pm)
+    if name is None:
+        return _missing(library, "—", False, f"tf.pad has no such mode (numpy.pad's '{pm}')")
+    how = "" if pm == "zeros" else f", '{name}'"
+    call = f"tf.nn.conv{d}d(tf.pad(x, {_tf_pads(g)}{how}), w, 1, 'VALID')"
+    if g.size == 0:
+        return _missing(library, call, False, "raises: the output size would be negative")
+    if pm == "reflect" and _wider_than(g, lambda n: n - 1):
+        return _missing(library, call, False, "raises: 'REFLECT' pads fewer cells than x has")
+    if pm == "symmetric" and _wider_than(g, lambda n: n):
+        return _missing(library, call, False, "raises: 'SYMMETRIC' pads at most len(x) cells")
+    return _row(library, call, x, w, mode, False, "tensorflow", padding_mode=pm)
+
+
+def compare_padding(x, w, padding_mode: str, mode: str = "same") -> list[LabRow]:
+    """One :class:`LabRow` per library for ``x`` and ``w`` padded by ``padding_mode``.
+
+    Each row calls the padding by the library's own name (``PADDING_NAMES``):
+    ``numpy.pad`` then a ``valid`` convolution, ``scipy.ndimage.convolve`` and
+    ``correlate`` (``same`` only; they centre an even kernel differently), OpenCV's
+    ``filter2D`` (cross-correlation, ``same`` only, no ``BORDER_WRAP``), PyTorch's
+    ``F.pad`` (reflect, replicate, circular) then ``conv``, MATLAB's ``padarray``
+    (no reflect) then ``conv``, and TensorFlow's ``tf.pad`` (reflect, symmetric) then
+    ``'VALID'``.  The numbers are the engine's, checked against numpy, scipy, OpenCV
+    and PyTorch in ``tests/test_lab.py``.
+
+    >>> rows = compare_padding([1, 2, 3, 4], [1, 0, 0], "reflect")
+    >>> rows[0].call
+    "np.convolve(np.pad(x, (1, 1), mode='reflect'), w, mode='valid')"
+    >>> rows[0].output.tolist(), rows[3].output.tolist()   # 2 | 1 2 3 4 | 3, convolved
+    ([2, 3, 4, 3], [2, 1, 2, 3])
+    """
+    x, w = _arrays(x, w)
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(
+            f"padding_mode must be one of {', '.join(map(repr, PADDING_MODES))}; "
+            f"got {padding_mode!r}"
+        )
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+    plan(x.shape, w.shape, mode)  # validates shapes
+    return _mark(
+        [
+            _padding_numpy(x, w, mode, padding_mode),
+            _padding_ndimage(x, w, mode, padding_mode, True),
+            _padding_ndimage(x, w, mode, padding_mode, False),
+            _padding_opencv(x, w, mode, padding_mode),
+            _padding_torch(x, w, mode, padding_mode),
+            _padding_matlab(x, w, mode, padding_mode),
+            _padding_tensorflow(x, w, mode, padding_mode),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- transposed
+
+
+def _per_axis(values) -> str:
+    return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
+
+
+def _up(letter: str, factors) -> str:
+    """``x_up`` when stuffing changes x (a factor above 1), else ``x``."""
+    return f"{letter}_up" if any(f > 1 for f in factors) else letter
+
+
+def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=1):
+    """One :class:`LabRow` per library for the transposed convolution of ``x`` by ``w``.
+
+    PyTorch's ``F.conv_transpose{1,2,3}d`` and TensorFlow's ``tf.nn.conv{1,2,3}d_transpose``
+    take it as one call (TensorFlow with an ``output_shape`` and no ``padding=``: crop
+    instead); numpy, scipy and MATLAB need the three moves written out: ``x_up`` (x
+    with ``stride-1`` zeros between its elements), zeros around it
+    (:attr:`Geometry.slide`), and a ``valid`` convolution with ``w`` (``w_up`` with
+    ``dilation-1`` zeros between its taps).  Returns ``(geometry, x_up, rows)``.
+
+    >>> g, x_up, rows = compare_transposed([1, 2, 3], [1, 1, 1], stride=2)
+    >>> x_up.tolist(), rows[0].call, rows[0].output.tolist()
+    ([1, 0, 2, 0, 3], 'F.conv_transpose1d(x, w, stride=2)', [1, 1, 3, 2, 5, 3, 3])
+    >>> rows[2].call
+    "np.convolve(np.pad(x_up, (2, 2)), w, mode='valid')"
+    """
+    from .engine.conv import _stuffed
+
+    x, w = _arrays(x, w)
+    d = x.ndim
+    g = plan(
+        x.shape, w.shape, "valid", flip=False, stride=stride, dilation=dilation,
+        padding=padding, transposed=True, output_padding=output_padding,
+    )  # fmt: skip
+    crop, slide = g.slide
+    x_up = _stuffed(np, x, g)
+    output = conv_transpose(
+        x, w, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation
+    )
+    xs, ws = _up("x", g.stride), _up("w", g.dilation)
+    if any(c != slice(0, n) for c, n in zip(crop, x_up.shape)):
+        xs += "[" + ", ".join(f"{c.start}:{c.stop}" for c in crop) + "]"
+    pads = ((0, 0),) * d if slide is None else slide.pad
+    options = [f"stride={_per_axis(g.stride)}"]
+    if any(b or a for b, a in g.explicit):
+        symmetric = all(b == a for b, a in g.explicit)
+        options.append(
+            f"padding={_per_axis([b for b, _ in g.explicit]) if symmetric else g.explicit}"
+        )
+    if any(g.output_padding):
+        options.append(f"output_padding={_per_axis(g.output_padding)}")
+    if any(v > 1 for v in g.dilation):
+        options.append(f"dilation={_per_axis(g.dilation)}")
+    torch = f"F.conv_transpose{d}d(x, w, {', '.join(options)})"
+    # TensorFlow has no padding=: its output_shape is the uncropped output, then a crop
+    full = plan(
+        x.shape, w.shape, "valid", flip=False, stride=stride, dilation=dilation,
+        transposed=True, output_padding=output_padding,
+    ).output_shape  # fmt: skip
+    cut = ""
+    if full != g.output_shape:
+        cut = "[:, " + ", ".join(f"{b}:{b + o}" for (b, _), o in zip(g.explicit, g.output_shape))
+        cut += ", :]"
+    tf_options = f"[1, {', '.join(map(str, full))}, 1], {_per_axis(g.stride)}, 'VALID'"
+    if any(v > 1 for v in g.dilation):
+        tf_options += f", dilations={_per_axis(g.dilation)}"
+    tensorflow = f"tf.nn.conv{d}d_transpose(x, w, {tf_options}){cut}"
+    tf_note = ""
+    if any(op >= s for op, s in zip(g.output_padding, g.stride)):
+        tf_note = (
+            "output_shape must map back to x's shape under the stride: output_padding < stride"
+        )
+    name = _matlab_name(d)
+    pairs = str(pads[0]) if d == 1 else str(pads)
+    numpy_call = f"np.convolve(np.pad({xs}, {pairs}), {ws}, mode='valid')"
+    scipy_call = f"scipy.signal.convolve(np.pad({xs}, {pairs}), {ws}, mode='valid')"
+    if d == 1:
+        ((b, a),) = pads
+        matlab_call = f"conv([zeros(1, {b}), {xs}, zeros(1, {a})], {ws}, 'valid')"
+    else:
+        matlab_call = f"{name}({_padarray(xs, pads)}, {ws}, 'valid')"
+
+    def row(library, call, flips, note=""):
+        return LabRow(library, call, pads, flips, output, note)
+
+    rows = [
+        row(f"PyTorch conv_transpose{d}d", torch, False),
+        row(f"TensorFlow conv{d}d_transpose", tensorflow, False, tf_note)
+        if not tf_note
+        else _missing(f"TensorFlow conv{d}d_transpose", tensorflow, False, "raises: " + tf_note),
+        row("numpy.convolve", numpy_call, True)
+        if d == 1
+        else _missing("numpy.convolve", numpy_call, True, "1-D only"),
+        row("scipy.signal.convolve", scipy_call, True),
+        row(f"MATLAB {name}", matlab_call, True),
+    ]
+    return g, x_up, _mark(rows)
