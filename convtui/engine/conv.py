@@ -188,7 +188,8 @@ def choose_method(x, w, mode: str = "full", *, flip: bool = True, **options) -> 
     """Decide how ``convolve``/``correlate`` would compute this; returns a name.
 
     One of ``"direct"``, ``"fft"`` or ``"overlap_save"`` (a long 1-D signal in blocks through
-    FFTs).  FFT-based methods are never chosen when an input holds NaN or inf (a NaN
+    FFTs); with ``transposed=True``, what ``conv_transpose`` would use, which may also be
+    ``"scatter"``.  FFT-based methods are never chosen when an input holds NaN or inf (a NaN
     must stay local, as in the definition) or when integer results could lose
     exactness.
 
@@ -204,6 +205,8 @@ def choose_method(x, w, mode: str = "full", *, flip: bool = True, **options) -> 
     g = plan(xa.shape, wa.shape, mode, flip=flip, **options)
     if g.size == 0:
         return "direct"
+    if g.transposed:  # scatter is weighed against slides over the stuffed input
+        return choose(xp, xa, wa, g)
     xa, _, g = reduce_to_slide(xp, xa, wa, g)
     return "direct" if g is None else choose(xp, xa, wa, g)
 
@@ -214,9 +217,13 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
         n, k = x.shape[0], w.shape[0]
         check_memory(8 * (n + 2 * k - 2) + 16 * (n + k - 1), "the padded input")
         return np.convolve(x, w if flip else w[::-1], mode)
-    if not isinstance(method, str) or method not in METHODS:
+    transposed = rest[2]
+    accepted = METHODS + ("scatter",) if transposed else METHODS
+    if not isinstance(method, str) or method not in accepted:
+        for_transposed = isinstance(method, str) and method == "scatter"
         raise ValueError(
-            f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}"
+            f"method must be one of {', '.join(repr(m) for m in accepted)}; got {method!r}"
+            + (" (scatter is conv_transpose's)" if for_transposed else "")
         )
     xp, x, w, oriented, work, result = _prepare(x, w, flip)
     g = plan_options(x.shape, w.shape, (mode, flip, stride, dilation, padding, *rest))
@@ -224,14 +231,21 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
         return xp.zeros(g.output_shape, dtype=result)
     itemsize = np.dtype(work).itemsize
     check_memory(g.memory("padded", itemsize), "the padded input")
-    g_asked = g
-    x, oriented, g = reduce_to_slide(xp, x, oriented, g)
-    if g is None:
-        return xp.zeros(g_asked.output_shape, dtype=result)
-    chosen = choose(xp, x, w, g) if method == "auto" else method
-    if chosen != "direct":
-        check_memory(g.memory("fft"), "the FFT buffers")
-    out = RUNNERS[chosen](xp, x, oriented, g, work)
+    chosen = method
+    if transposed and method == "auto":  # scatter, or a slide over the stuffed input
+        chosen = choose(xp, x, w, g)
+    if chosen == "scatter":
+        out = RUNNERS["scatter"](xp, x, oriented, g, work)
+    else:
+        g_asked = g
+        x, oriented, g = reduce_to_slide(xp, x, oriented, g)
+        if g is None:
+            return xp.zeros(g_asked.output_shape, dtype=result)
+        if chosen == "auto":
+            chosen = choose(xp, x, w, g)
+        if chosen != "direct":
+            check_memory(g.memory("fft"), "the FFT buffers")
+        out = RUNNERS[chosen](xp, x, oriented, g, work)
     if result.kind in "iu":
         out = xp.rint(out) if out.dtype.kind == "f" else out
     elif result.kind == "f" and out.dtype.kind == "c":
@@ -381,7 +395,11 @@ def conv_transpose(
     flip : bool
         ``False`` (PyTorch's) transposes a cross-correlation; ``True`` transposes
         :func:`convolve` with the same options.
-    method : {"auto", "direct", "fft", "overlap_save"}
+    method : {"auto", "direct", "fft", "overlap_save", "scatter"}
+        ``scatter`` adds ``x[i]·w`` into the outputs by the phase split, touching no
+        stuffed zero; the others slide over the zero-stuffed input as a plain
+        convolution.  ``auto`` picks the cheapest (see :func:`choose_method` with
+        ``transposed=True``).
 
     Examples
     --------

@@ -1,9 +1,11 @@
 """Which method ``auto`` runs: a cost model that only decides and returns a name.
 
-``choose_method`` returns one of the names ``convolve(method=...)`` accepts.  The
-host's costs are fitted to timings on this project's 2-core machines
-(bench/engine.py; see BENCHMARKS.md); cupy arrays have a model of their own.  FFT
-methods are never chosen where they could lose exactness (NaN, inf, large integers).
+``choose_method`` returns one of the names ``convolve(method=...)`` accepts, and for a
+transposed geometry one ``conv_transpose`` accepts (``scatter`` too).  Every method is
+costed for the outputs it computes, which are only those the mode and stride read
+(see methods.py).  The host's costs are fitted to timings on this project's 2-core
+machines (bench/engine.py; see BENCHMARKS.md); cupy arrays have a model of their own.
+FFT methods are never chosen where they could lose exactness (NaN, inf, large integers).
 """
 
 from __future__ import annotations
@@ -14,19 +16,25 @@ import math
 import numpy as np
 
 from .geometry import Geometry, plan
-from .methods import CHUNK_MAX, blocks_plan, smooth_len
+from .methods import CHUNK_MAX, WINDOWS_MAX, blocks_plan, fft_layout, scatter_shape
 
 __all__ = ["auto_is_direct", "choose"]
 
 
-# ---------------------------------------------------------------- choosing
+# ---------------------------------------------------------------- the host's costs
 
 # Seconds per unit of work, fitted to timings on this project's 2-core machines
 # (bench/engine.py; see BENCHMARKS.md).  Only their ratios matter.
+_COST_CONVOLVE_CALL = 1.5e-6  # numpy.convolve, per call
 _COST_CONVOLVE_OUT = 12e-9  # numpy.convolve, per output (one dot-product call each)
 _COST_CONVOLVE_MAC = 0.12e-9  # numpy.convolve, per multiply-add
 _COST_SMALL_KERNEL_OUT = 0.6e-9  # the same for float kernels of <= 11 taps, which numpy
 _COST_SMALL_KERNEL_MAC = 0.22e-9  # slides in one unrolled loop (its small_correlate)
+_COST_COPY = 0.5e-9  # per element of a padded or strided copy
+_COST_WINDOWS_CALL = 5e-6  # windows and one product: padding, view, copy, matmul calls
+_COST_WINDOW_ELEMENT = 0.5e-9  # per window value: its copy and its multiply-add
+_COST_WINDOW_ROW = 6e-9  # per row of the copy (the copy's inner loop runs along a row)
+_COST_GEMM_MAC = 0.1e-9  # per multiply-add of scatter's matrix-matrix product
 _COST_TAP_ELEMENT = 1.5e-9  # tap loop, per output element per tap (two passes)
 _COST_TAP_CALL = 3.0e-6  # tap loop, per tap
 _COST_FFT_SMALL = 2.5e-9  # per N·log2(N) of a real FFT round trip that fits in cache
@@ -36,33 +44,56 @@ _COST_BLOCKS = 1.0e-9  # overlap-save, per N·log2(N) of every block (copies inc
 _COST_BLOCKS_CHUNK = 25e-6  # per chunk of blocks (a few numpy calls)
 _COST_BLOCKS_CALL = 60e-6
 _NUMPY_SMALL_KERNEL = 11  # numpy.convolve's unrolled loop takes float kernels up to this
-
-
-def _cost_np_convolve(n: int, ke: int, dtype) -> float:
-    """numpy.convolve of lengths n and ke in ``dtype`` (it computes the full convolution)."""
-    taps = min(n, ke)
-    if dtype in _NUMPY_SMALL_KERNEL_TYPES and taps <= _NUMPY_SMALL_KERNEL:
-        per_output = _COST_SMALL_KERNEL_OUT + _COST_SMALL_KERNEL_MAC * taps
-    else:
-        per_output = _COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * taps
-    return (n + ke - 1) * per_output + 5e-6
-
-
 _NUMPY_SMALL_KERNEL_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _DIRECT_ALWAYS = 50e-6  # below this, direct wins whatever an FFT would cost
 
 
-def _cost_direct(g: Geometry, work) -> float:
+def _cost_np_convolve(outputs: int, taps: int, dtype) -> float:
+    """One numpy.convolve call computing ``outputs`` dot products of ``taps`` values."""
+    if dtype in _NUMPY_SMALL_KERNEL_TYPES and taps <= _NUMPY_SMALL_KERNEL:
+        per_output = _COST_SMALL_KERNEL_OUT + _COST_SMALL_KERNEL_MAC * taps
+    else:
+        per_output = _COST_CONVOLVE_OUT + _COST_CONVOLVE_MAC * taps
+    return outputs * per_output + _COST_CONVOLVE_CALL
+
+
+def _cost_direct_1d(g: Geometry, dtype) -> float:
+    """methods._direct_1d: numpy.convolve per phase, over the padded input."""
+    ((before, after),), (k,), (stride,), (dilation,) = g.pad, g.kernel_shape, g.stride, g.dilation
+    (count,), padded = g.output_shape, g.padded_shape[0]
+    if stride == dilation == 1:
+        copy = 0 if before == after == 0 or before == after == k - 1 else padded
+        return _cost_np_convolve(count, k, dtype) + _COST_COPY * copy
+    if dilation == 1:
+        phases, taps = min(stride, k), -(-k // stride)
+        return phases * _cost_np_convolve(count, taps, dtype) + 2 * _COST_COPY * padded
+    phases = min(dilation, count)
+    return phases * _cost_np_convolve(-(-count // phases), k, dtype) + 2 * _COST_COPY * padded
+
+
+def _fits(count: int, taps: int, itemsize: int) -> bool:
+    """Whether methods.windows_fit lets the windows be copied (memory limit aside)."""
+    return count * taps * itemsize <= WINDOWS_MAX
+
+
+def _cost_windows(count: int, taps: int, row: int) -> float:
+    """``count`` windows of ``taps`` values copied side by side, rows ``row`` long."""
+    return _COST_WINDOWS_CALL + count * taps * (_COST_WINDOW_ELEMENT + _COST_WINDOW_ROW / row)
+
+
+def _cost_direct(g: Geometry, dtype) -> float:
+    if g.ndim == 1 and (g.stride == (1,) or g.dilation == (1,)):
+        return _cost_direct_1d(g, dtype)
     taps = math.prod(g.kernel_shape)
-    if g.ndim == 1 and g.stride == (1,):
-        n = g.input_shape[0] + sum(g.explicit[0])
-        return _cost_np_convolve(n, g.effective_kernel[0], work)
+    if _fits(g.size, taps, np.dtype(dtype).itemsize):
+        return _cost_windows(g.size, taps, max(g.output_shape[-1], g.kernel_shape[-1]))
     return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
 
 
-def _fft_items(g: Geometry) -> int:
-    """How many points the FFT method transforms: the full shape at fast lengths."""
-    return math.prod(smooth_len(n) for n in g.full_shape)
+def _cost_fft(g: Geometry) -> float:
+    total = math.prod(fft_layout(g)[0])
+    per = _COST_FFT_LARGE_1D if g.ndim == 1 and total > 2**15 else _COST_FFT_SMALL
+    return per * total * math.log2(max(total, 2)) + _COST_FFT_CALL
 
 
 _MIN_BLOCKS = 4  # fewer: one FFT of the whole does the same work with less around it
@@ -82,12 +113,6 @@ def _blocks_layout(g: Geometry) -> tuple[int, int] | None:
     return layout if layout[1] >= _MIN_BLOCKS else None
 
 
-def _cost_fft(g: Geometry) -> float:
-    total = _fft_items(g)
-    per = _COST_FFT_LARGE_1D if g.ndim == 1 and total > 2**15 else _COST_FFT_SMALL
-    return per * total * math.log2(max(total, 2)) + _COST_FFT_CALL
-
-
 def _cost_overlap_save(g: Geometry) -> float:
     layout = _blocks_layout(g)
     if layout is None:
@@ -101,6 +126,62 @@ def _cost_overlap_save(g: Geometry) -> float:
     )
 
 
+def _cost_scatter(g: Geometry, dtype) -> float:
+    """methods._scatter on a transposed geometry: the phase split, no stuffed zeros."""
+    taps, positions = scatter_shape(g)
+    n_taps, count, phases = math.prod(taps), math.prod(positions), math.prod(g.stride)
+    interleave = _COST_COPY * count * phases  # the phases back in output order
+    if _fits(count, n_taps, np.dtype(dtype).itemsize):
+        product = _COST_GEMM_MAC * count * n_taps * phases
+        return _cost_windows(count, n_taps, positions[-1]) + product + interleave
+    return n_taps * (_COST_TAP_ELEMENT * count * phases + _COST_TAP_CALL) + interleave
+
+
+def _slide_costs(g: Geometry, dtype) -> dict[str, float]:
+    """Every slide method's cost over a plain zero-padded geometry."""
+    return {
+        "direct": _cost_direct(g, np.dtype(np.float32) if dtype == np.float16 else dtype),
+        "fft": _cost_fft(g),
+        "overlap_save": _cost_overlap_save(g),
+    }
+
+
+def _host_costs(g: Geometry, dtype) -> dict[str, float]:
+    """Every method's cost for the geometry ``convolve`` or ``conv_transpose`` planned."""
+    if g.transposed:
+        slide = g.slide[1]
+        if slide is None:  # the crop leaves nothing: every output is 0
+            return {"direct": 0.0}
+        return {**_slide_costs(slide, dtype), "scatter": _cost_scatter(g, dtype)}
+    if g.padding_mode != "zeros":
+        return _slide_costs(g.filled, dtype)
+    return _slide_costs(g, dtype)
+
+
+_EXACT = ("direct", "scatter")  # the methods that add up products one by one
+
+
+@functools.lru_cache(maxsize=1024)
+def _cheapest(g: Geometry, dtype, exact: bool = False) -> str:
+    """The method the cost model prefers for these shapes (on the host), data aside."""
+    if g.size == 0:
+        return "direct"
+    costs = _host_costs(g, dtype)
+    direct = min(cost for name, cost in costs.items() if name in _EXACT)
+    if exact or direct < _DIRECT_ALWAYS:
+        costs = {name: cost for name, cost in costs.items() if name in _EXACT}
+    # ties go to the earlier name: direct before the FFTs, and before scatter
+    return min(costs, key=costs.get)
+
+
+@functools.lru_cache(maxsize=1024)
+def auto_is_direct(n: int, k: int, mode: str) -> bool:
+    """Whether ``auto`` picks direct for float64 vectors of these lengths (cached)."""
+    return _cheapest(plan((n,), (k,), mode), np.dtype(np.float64)) == "direct"
+
+
+# ---------------------------------------------------------------- the GPU's costs
+
 # On the GPU (cupy) every method is a handful of kernel launches whose cost
 # barely depends on size until the device memory's bandwidth is the limit.
 # NOT YET MEASURED: these are placeholders of the right order for a data-centre
@@ -110,9 +191,16 @@ _GPU_BYTE = 0.5e-12  # per byte read or written in device memory (about 2 TB/s)
 _GPU_FFT_PASSES = 4  # passes over the data per transform of a large array
 
 
+def _gpu_cost_windows(count: int, taps: int, itemsize: int) -> float:
+    # pad, copy the windows (read and write), one product reading them
+    return 4 * _GPU_LAUNCH + 3 * count * taps * itemsize * _GPU_BYTE
+
+
 def _gpu_cost_direct(g: Geometry, itemsize: int) -> float:
-    # per tap: one multiply and one add over the whole output (5 reads/writes)
     taps = math.prod(g.kernel_shape)
+    if _fits(g.size, taps, itemsize):
+        return _gpu_cost_windows(g.size, taps, itemsize)
+    # per tap: one multiply and one add over the whole output (5 reads/writes)
     return taps * (2 * _GPU_LAUNCH + 5 * g.size * itemsize * _GPU_BYTE)
 
 
@@ -122,7 +210,7 @@ def _gpu_fft_cost(total: int, transforms: int, itemsize: int) -> float:
 
 
 def _gpu_cost_fft(g: Geometry, itemsize: int) -> float:
-    return _gpu_fft_cost(_fft_items(g), 3, itemsize)
+    return _gpu_fft_cost(math.prod(fft_layout(g, on_host=False)[0]), 3, itemsize)
 
 
 def _gpu_cost_overlap_save(g: Geometry, itemsize: int) -> float:
@@ -134,20 +222,34 @@ def _gpu_cost_overlap_save(g: Geometry, itemsize: int) -> float:
     return _gpu_fft_cost(blocks * nfft, 2, itemsize) + 4 * _GPU_LAUNCH
 
 
-def _choose_gpu(xp, x, w, g: Geometry) -> str:
-    """choose_method for cupy arrays: the GPU's own cost model (see above)."""
-    if g.size == 0:
-        return "direct"
-    itemsize = x.dtype.itemsize
-    costs = {
+def _gpu_cost_scatter(g: Geometry, itemsize: int) -> float:
+    taps, positions = scatter_shape(g)
+    count, out_bytes = math.prod(positions), math.prod(positions) * math.prod(g.stride)
+    windows = _gpu_cost_windows(count, math.prod(taps), itemsize)
+    return windows + 2 * _GPU_LAUNCH + 2 * out_bytes * itemsize * _GPU_BYTE
+
+
+def _gpu_slide_costs(g: Geometry, itemsize: int) -> dict[str, float]:
+    return {
         "direct": _gpu_cost_direct(g, itemsize),
         "fft": _gpu_cost_fft(g, itemsize),
         "overlap_save": _gpu_cost_overlap_save(g, itemsize),
     }
-    best = min(costs, key=costs.get)
-    if best != "direct" and not _fft_is_safe(xp, x, w):
-        return "direct"
-    return best
+
+
+def _gpu_costs(g: Geometry, itemsize: int) -> dict[str, float]:
+    """The GPU's counterpart of :func:`_host_costs` (see above)."""
+    if g.transposed:
+        slide = g.slide[1]
+        if slide is None:
+            return {"direct": 0.0}
+        return {**_gpu_slide_costs(slide, itemsize), "scatter": _gpu_cost_scatter(g, itemsize)}
+    if g.padding_mode != "zeros":
+        return _gpu_slide_costs(g.filled, itemsize)
+    return _gpu_slide_costs(g, itemsize)
+
+
+# ---------------------------------------------------------------- choosing
 
 
 def _fft_is_safe(xp, x, w) -> bool:
@@ -161,30 +263,20 @@ def _fft_is_safe(xp, x, w) -> bool:
 
 
 def choose(xp, x, w, g: Geometry) -> str:
-    """The method for arrays ``x``, ``w`` sliding over the zero-padded geometry ``g``."""
-    if xp is not np:
-        return _choose_gpu(xp, x, w, g)
-    best = _cheapest(g, np.result_type(x.dtype, w.dtype))
-    if best != "direct" and not _fft_is_safe(xp, x, w):
-        return "direct"
-    return best
-
-
-@functools.lru_cache(maxsize=1024)
-def _cheapest(g: Geometry, dtype) -> str:
-    """The method the cost model prefers for these shapes (on the host), data aside."""
+    """The method for arrays ``x``, ``w`` over ``g``: a plain zero-padded slide (a
+    padding mode's input already filled), or a transposed geometry with its own input.
+    """
     if g.size == 0:
         return "direct"
-    direct = _cost_direct(g, np.dtype(np.float32) if dtype == np.float16 else dtype)
-    if direct < _DIRECT_ALWAYS:
-        return "direct"
-    best = min(
-        ("fft", _cost_fft(g)), ("overlap_save", _cost_overlap_save(g)), key=lambda pair: pair[1]
-    )
-    return best[0] if best[1] < direct else "direct"
-
-
-@functools.lru_cache(maxsize=1024)
-def auto_is_direct(n: int, k: int, mode: str) -> bool:
-    """Whether ``auto`` picks direct for float64 vectors of these lengths (cached)."""
-    return _cheapest(plan((n,), (k,), mode), np.dtype(np.float64)) == "direct"
+    if xp is not np:
+        costs = _gpu_costs(g, x.dtype.itemsize)
+        best = min(costs, key=costs.get)
+        if best not in _EXACT and not _fft_is_safe(xp, x, w):
+            exact = {name: cost for name, cost in costs.items() if name in _EXACT}
+            return min(exact, key=exact.get)
+        return best
+    dtype = np.result_type(x.dtype, w.dtype)
+    best = _cheapest(g, dtype)
+    if best not in _EXACT and not _fft_is_safe(xp, x, w):
+        return _cheapest(g, dtype, exact=True)
+    return best

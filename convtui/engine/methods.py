@@ -1,29 +1,48 @@
 """The ways to slide: each computes exactly what ``convolve`` returns, for one geometry.
 
-* ``direct``: the definition, one pass over the input per kernel tap (1-D at
-  stride 1 hands the whole sum to ``numpy.convolve``, a tight C loop);
-* ``fft``: the full linear convolution through real FFTs at a fast length;
-* ``overlap_save``: a long 1-D signal cut into overlapping blocks, each convolved by
-  FFT, keeping from each block the outputs its circular convolution gets right.
+Each computes only the outputs the mode and stride read:
 
-Every method computes the same thing: the full linear convolution of the (explicitly
+* ``direct``: the definition.  1-D on the host asks ``numpy.convolve`` (a tight C
+  loop) for exactly those outputs, per phase when strided or dilated; otherwise the
+  windows the outputs read are copied side by side and multiplied by the kernel in one
+  matrix product, or, when that copy would be big, the kernel slides tap by tap;
+* ``fft``: one circular convolution through real FFTs, just long enough that the
+  outputs read do not wrap (``valid`` transforms the input's length, not ``n+k-1``);
+* ``overlap_save``: a long 1-D signal cut into overlapping blocks, each convolved by
+  FFT, keeping from each block the outputs its circular convolution gets right;
+* ``scatter`` (transposed convolution only): input ``i`` adds ``x[i]·w`` into outputs
+  ``i*stride + j*dilation - padding``, by the phase split, so that no multiply
+  touches the zeros a stuffed input would hold.
+
+Every slide computes the same thing: the full linear convolution of the (explicitly
 padded) input with the dilated, oriented kernel reversed, read from
 ``ke-1-pad_before`` every ``stride`` samples; the direct path reads the same numbers
 straight off the padded input.  Choosing among them is cost.py's job; the API in
 conv.py prepares the arrays (dtype, padding mode, the stuffed input of a transposed
-convolution) and hands a plain zero-padded geometry here.
+convolution) and hands a plain zero-padded geometry here, or a transposed one to
+``scatter``.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import math
 
 import numpy as np
 
+from .backend import get_memory_limit
 from .geometry import Geometry
 
-__all__ = ["RUNNERS", "blocks_plan", "next_fast_len", "smooth_len"]
+__all__ = [
+    "RUNNERS",
+    "blocks_plan",
+    "fft_layout",
+    "next_fast_len",
+    "scatter_shape",
+    "smooth_len",
+    "windows_fit",
+]
 
 # Overlap-save's block and chunk sizes (measured with bench/engine.py; see BENCHMARKS.md)
 BLOCK_MAX = 16384  # longest FFT block for overlap-save (before the cache runs out)
@@ -69,6 +88,10 @@ def next_fast_len(n: int) -> int:
 
 # ---------------------------------------------------------------- the methods
 
+# Bytes of windows the direct path may copy side by side for one product (beyond it,
+# the tap loop, which keeps nothing but the output): measured with bench/engine.py
+WINDOWS_MAX = 2**21
+
 
 def _reversed_dilated(xp, oriented, g: Geometry):
     """The oriented kernel, dilated with zeros and reversed on every axis."""
@@ -86,22 +109,99 @@ def _explicitly_padded(xp, x, g: Geometry):
     return xp.pad(x, g.explicit)
 
 
-def _read_full(full, g: Geometry):
-    """Read the output from a full linear convolution (see module docstring)."""
-    index = tuple(
-        slice(ke - 1 - mb, ke - 1 - mb + (out - 1) * s + 1, s)
-        for ke, (mb, _), s, out in zip(g.effective_kernel, g.mode_pad, g.stride, g.output_shape)
-    )
-    return full[index]
+def _zero_padded(xp, x, g: Geometry, work):
+    """The input inside its padded cells (explicit and the mode's), all zeros."""
+    if all(b == 0 and a == 0 for b, a in g.pad):
+        return x
+    padded = xp.zeros(g.padded_shape, dtype=work)
+    padded[tuple(slice(b, b + n) for (b, _), n in zip(g.pad, g.input_shape))] = x
+    return padded
+
+
+def _strided(xp, a, shape, strides):
+    """A read-only view of ``a`` with these shape and byte strides (no copy)."""
+    if xp is not np:
+        return xp.lib.stride_tricks.as_strided(a, shape, strides)
+    if a.flags.c_contiguous:
+        # the constructor takes 0.4 µs where as_strided takes 2.6: it counts on tiny inputs
+        return np.ndarray(shape, a.dtype, a, 0, strides)
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False)
+
+
+def windows_fit(count: int, taps: int, itemsize: int) -> bool:
+    """Whether ``count`` windows of ``taps`` values may be copied for one product."""
+    nbytes = count * taps * itemsize
+    return nbytes <= WINDOWS_MAX and nbytes <= get_memory_limit()
 
 
 def _direct(xp, x, oriented, g: Geometry, work):
-    """The definition: one multiply-add pass over the padded input per tap."""
-    if g.ndim == 1 and g.stride == (1,) and xp is np:
-        reversed_kernel = _reversed_dilated(xp, oriented, g)
-        full = np.convolve(_explicitly_padded(xp, x, g), reversed_kernel, "full")
-        return _read_full(full, g)
+    """The definition, computing only the outputs the mode and stride read.
+
+    1-D on the host goes to numpy.convolve's C loop (per phase when strided or
+    dilated); otherwise every window the outputs read is copied side by side and
+    multiplied by the kernel in one matrix product when the copy is small
+    (:data:`WINDOWS_MAX`), and the kernel slides tap by tap when it is not.
+    """
+    if xp is np and g.ndim == 1 and (g.stride == (1,) or g.dilation == (1,)):
+        return _direct_1d(x, oriented, g, work)
+    if windows_fit(g.size, math.prod(g.kernel_shape), np.dtype(work).itemsize):
+        return _direct_windows(xp, x, oriented, g, work)
     return _slide_taps(xp, x, oriented, g, work)
+
+
+def _direct_1d(x, oriented, g: Geometry, work):
+    """numpy.convolve asked for exactly the outputs read: 'valid' over the padded input.
+
+    A stride splits the kernel into ``stride`` phases (taps ``r, r+s, ...`` read
+    ``padded[r::s]``), a dilation splits the outputs into ``dilation`` phases (outputs
+    ``r, r+d, ...`` read ``padded[r::d]``): each phase is one plain convolution.
+    """
+    ((before, after),), (k,), (stride,), (dilation,) = g.pad, g.kernel_shape, g.stride, g.dilation
+    (count,), n = g.output_shape, x.shape[0]
+    if stride == dilation == 1:
+        reversed_kernel = oriented[::-1]
+        if before == after == 0:
+            return np.convolve(x, reversed_kernel, "valid")
+        if before == after == k - 1:
+            return np.convolve(x, reversed_kernel, "full")
+        if k <= n and before == k // 2 and after == k - 1 - before:
+            return np.convolve(x, reversed_kernel, "same")
+        dropped = 2 * (k - 1) - before - after  # edge outputs 'full' computes for nothing
+        if before < k and after < k and dropped * k <= n:  # cheaper than a padded copy
+            start = k - 1 - before
+            return np.convolve(x, reversed_kernel, "full")[start : start + count]
+        return np.convolve(_zero_padded(np, x, g, work), reversed_kernel, "valid")
+    padded = _zero_padded(np, x, g, work)
+    if dilation == 1:
+        out = np.convolve(padded[::stride], oriented[::stride][::-1], "valid")[:count]
+        for r in range(1, min(stride, k)):
+            out += np.convolve(padded[r::stride], oriented[r::stride][::-1], "valid")[:count]
+        return out
+    out = np.empty(count, dtype=work)
+    for r in range(min(dilation, count)):
+        phase = np.convolve(padded[r::dilation], oriented[::-1], "valid")
+        out[r::dilation] = phase[: len(range(r, count, dilation))]
+    return out
+
+
+def _direct_windows(xp, x, oriented, g: Geometry, work):
+    """Every window the outputs read, copied side by side, times the kernel: one product.
+
+    The copy runs along its last axis fastest, so the longer of the last output axis
+    and the last kernel axis goes last.
+    """
+    padded = _zero_padded(xp, x, g, work)
+    out_steps = tuple(s * step for s, step in zip(g.stride, padded.strides))
+    tap_steps = tuple(d * step for d, step in zip(g.dilation, padded.strides))
+    taps = math.prod(g.kernel_shape)
+    kernel = oriented.reshape(taps)
+    if g.output_shape[-1] >= g.kernel_shape[-1]:
+        shape, steps = g.kernel_shape + g.output_shape, tap_steps + out_steps
+        out = kernel @ _strided(xp, padded, shape, steps).reshape(taps, g.size)
+    else:
+        shape, steps = g.output_shape + g.kernel_shape, out_steps + tap_steps
+        out = _strided(xp, padded, shape, steps).reshape(g.size, taps) @ kernel
+    return out.reshape(g.output_shape)
 
 
 def _slide_taps(xp, x, oriented, g: Geometry, work):
@@ -123,25 +223,117 @@ def _slide_taps(xp, x, oriented, g: Geometry, work):
     return out
 
 
-def _fft_full(xp, a, b):
-    """Full linear convolution of two same-ndim arrays through FFTs."""
-    full_shape = tuple(n + m - 1 for n, m in zip(a.shape, b.shape))
-    # pocketfft (numpy) is about 20% slower per point at lengths with a factor 7; cuFFT is not
-    fast_len = smooth_len if xp is np else next_fast_len
-    fshape = tuple(fast_len(n) for n in full_shape)
-    axes = tuple(range(a.ndim))
-    if a.dtype.kind == "c" or b.dtype.kind == "c":
-        spectrum = xp.fft.fftn(a, fshape, axes=axes) * xp.fft.fftn(b, fshape, axes=axes)
-        full = xp.fft.ifftn(spectrum, fshape, axes=axes)
-    else:
-        spectrum = xp.fft.rfftn(a, fshape, axes=axes) * xp.fft.rfftn(b, fshape, axes=axes)
-        full = xp.fft.irfftn(spectrum, fshape, axes=axes)
-    return full[tuple(slice(0, n) for n in full_shape)]
+@functools.lru_cache(maxsize=1024)
+def fft_layout(g: Geometry, on_host: bool = True) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """FFT lengths, and where the first output sits in the circular result, per axis.
+
+    The outputs read are ``F[t]`` for ``t = first, first + stride, ..., last`` of the
+    full linear convolution ``F`` (length ``L = n + ke - 1``, ``n`` with the explicit
+    padding, ``first = ke-1-mode_pad_before``).  A circular convolution of length ``N``
+    gets them right when ``N > last`` and no other ``F[t]`` wraps onto them,
+    ``N >= L - first``: ``valid`` needs only ``N >= n`` where the full one needs
+    ``n + ke - 1``.
+
+    >>> from convtui.engine.geometry import plan
+    >>> fft_layout(plan((100,), (90,), "valid"))
+    ((100,), (89,))
+    >>> fft_layout(plan((100,), (90,), "full"))
+    ((192,), (0,))
+    """
+    fast_len = smooth_len if on_host else next_fast_len
+    lengths, starts = [], []
+    for n, (eb, ea), ke, (mb, _), s, out in zip(
+        g.input_shape, g.explicit, g.effective_kernel, g.mode_pad, g.stride, g.output_shape
+    ):
+        n += eb + ea
+        first = ke - 1 - mb
+        last = first + (out - 1) * s
+        lengths.append(fast_len(max(last + 1, n + mb, ke, n)))
+        starts.append(first)
+    return tuple(lengths), tuple(starts)
 
 
 def _fft(xp, x, oriented, g: Geometry, work):
-    full = _fft_full(xp, _explicitly_padded(xp, x, g), _reversed_dilated(xp, oriented, g))
-    return _read_full(full, g)
+    """One circular convolution through FFTs, just long enough for the outputs read."""
+    lengths, starts = fft_layout(g, xp is np)
+    a, h = _explicitly_padded(xp, x, g), _reversed_dilated(xp, oriented, g)
+    axes = tuple(range(g.ndim))
+    if a.dtype.kind == "c" or h.dtype.kind == "c":
+        spectrum = xp.fft.fftn(a, lengths, axes=axes) * xp.fft.fftn(h, lengths, axes=axes)
+        circular = xp.fft.ifftn(spectrum, lengths, axes=axes)
+    else:
+        spectrum = xp.fft.rfftn(a, lengths, axes=axes) * xp.fft.rfftn(h, lengths, axes=axes)
+        circular = xp.fft.irfftn(spectrum, lengths, axes=axes)
+    return circular[
+        tuple(
+            slice(t, t + (out - 1) * s + 1, s)
+            for t, s, out in zip(starts, g.stride, g.output_shape)
+        )
+    ]
+
+
+# ---------------------------------------------------------------- transposed
+
+
+def scatter_shape(g: Geometry) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A transposed geometry's phase split: taps per phase and positions per phase.
+
+    Output ``z = m*stride + r`` (before ``padding`` crops it) of phase ``r`` gets the
+    kernel offsets ``j*dilation = q*stride + r``: ``Q = ceil(ke/stride)`` of them,
+    each input ``x[m-q]``, for ``M = n + Q - 1`` positions ``m``.
+
+    >>> from convtui.engine.geometry import plan
+    >>> scatter_shape(plan((10,), (4,), "valid", stride=2, transposed=True))
+    ((2,), (11,))
+    """
+    taps = tuple(-(-ke // s) for ke, s in zip(g.effective_kernel, g.stride))
+    return taps, tuple(n + q - 1 for n, q in zip(g.input_shape, taps))
+
+
+def _scatter(xp, x, oriented, g: Geometry, work):
+    """A transposed convolution without its stuffed zeros: ``x[i]·w[j]`` into ``i*s + j*d - p``.
+
+    The phase split (:func:`scatter_shape`): every phase ``r`` is a plain convolution
+    of ``x`` with the ``Q`` kernel values at offsets ``q*s + r``, so all phases come
+    from one product of ``x``'s windows (Q long, the copy kept small as the direct
+    method's) with a ``(Q, stride)`` table of the dilated kernel, or window by window
+    when the copy would be big.  No multiply touches a stuffed zero.
+    """
+    ndim, strides = g.ndim, g.stride
+    taps, positions = scatter_shape(g)
+    # table[q..., r...]: the dilated kernel at (Q-1-q)*s + r, zero past its end
+    spread = xp.zeros(tuple(q * s for q, s in zip(taps, strides)), dtype=work)
+    spread[tuple(slice(0, ke, d) for ke, d in zip(g.effective_kernel, g.dilation))] = oriented
+    pairs = tuple(v for q, s in zip(taps, strides) for v in (q, s))
+    table = spread.reshape(pairs).transpose(
+        tuple(range(0, 2 * ndim, 2)) + tuple(range(1, 2 * ndim, 2))
+    )[(slice(None, None, -1),) * ndim]
+    # x with Q-1 zeros each side: window m holds x[m-Q+1 .. m]
+    padded = xp.zeros(tuple(n + 2 * (q - 1) for n, q in zip(g.input_shape, taps)), dtype=work)
+    padded[tuple(slice(q - 1, q - 1 + n) for q, n in zip(taps, g.input_shape))] = x
+    n_taps, count, n_phases = math.prod(taps), math.prod(positions), math.prod(strides)
+    if windows_fit(count, n_taps, padded.itemsize):
+        windows = _strided(xp, padded, taps + positions, padded.strides * 2)
+        phases = windows.reshape(n_taps, count).T @ table.reshape(n_taps, n_phases)
+        phases = phases.reshape(positions + strides)
+    else:
+        phases = xp.zeros(positions + strides, dtype=work)
+        scratch = xp.empty(positions + strides, dtype=work)
+        spread_axes = (Ellipsis,) + (None,) * ndim
+        for q in np.ndindex(*taps):
+            view = padded[tuple(slice(j, j + m) for j, m in zip(q, positions))]
+            xp.multiply(view[spread_axes], table[q], out=scratch)
+            xp.add(phases, scratch, out=phases)
+    # (m..., r...) → z = m*s + r on every axis, then crop the padding: out[o] = z[o + p]
+    order = tuple(v for axis in range(ndim) for v in (axis, ndim + axis))
+    z = phases.transpose(order).reshape(tuple(m * s for m, s in zip(positions, strides)))
+    lo = tuple(b for b, _ in g.explicit)
+    if all(p + o <= n for p, o, n in zip(lo, g.output_shape, z.shape)):
+        return z[tuple(slice(p, p + o) for p, o in zip(lo, g.output_shape))]
+    out = xp.zeros(g.output_shape, dtype=work)  # output_padding past the last input's reach
+    kept = tuple(max(min(n - p, o), 0) for p, o, n in zip(lo, g.output_shape, z.shape))
+    out[tuple(slice(0, c) for c in kept)] = z[tuple(slice(p, p + c) for p, c in zip(lo, kept))]
+    return out
 
 
 @functools.lru_cache(maxsize=256)
@@ -249,4 +441,10 @@ def _overlap_save(xp, x, oriented, g: Geometry, work):
     return outputs[::stride]
 
 
-RUNNERS = {"direct": _direct, "fft": _fft, "overlap_save": _overlap_save}
+RUNNERS = {
+    "direct": _direct,
+    "fft": _fft,
+    "overlap_save": _overlap_save,
+    "scatter": _scatter,
+}
+"""Every method by name; ``scatter`` takes a transposed geometry, the others a plain slide."""
