@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..engine.conv import convolve, correlate
+from ..engine.geometry import MODES
 from ..engine.layer import gradient_terms
 from ..engine.setup import Setup
 from ..engine.tasks import TASKS, make_task
@@ -127,7 +128,7 @@ class TrainConfig:
     def cycle(self, name: str, by: int = 1) -> TrainConfig:
         """The next activation, optimizer or mode (a new optimizer brings its own rate)."""
         options = {"activation": tuple(ACTIVATIONS), "optimizer": tuple(OPTIMIZERS)}
-        options["mode"] = ("full", "valid", "same")
+        options["mode"] = MODES
         values = options[name]
         value = values[(values.index(getattr(self, name)) + by) % len(values)]
         if name == "optimizer":

@@ -68,6 +68,9 @@ async def test_mode_flip_and_stride_keys_match_numpy():
         assert output(app) == np.convolve(x, w, "valid").tolist() == [34, 52]
         await pilot.press("m")
         assert output(app) == np.convolve(x, w, "same").tolist()
+        await pilot.press("m")  # causal: y[i] sees x[i-2..i], the first len(x) of full
+        assert playground(app).setup.mode == "causal"
+        assert output(app) == np.convolve(x, w, "full")[:4].tolist() == [5, 16, 34, 52]
         await pilot.press("m", "f")
         assert playground(app).setup.flip is False
         assert output(app) == np.correlate(x, w, "full").tolist()

@@ -245,6 +245,8 @@ async def test_options_change_the_model_and_start_over():
         np.testing.assert_array_equal(screen.run.target_kernel, [1, 0, -1])
         await pilot.press("k")  # four taps: -1, 0, 1 padded to -1, 0, 1, 0, then mirrored
         np.testing.assert_array_equal(screen.run.target_kernel, [0, 1, 0, -1])
+        await pilot.press("m")  # same → causal: outputs see no later input
+        assert screen.config.mode == "causal"
         await pilot.press("m", "v")
         assert (screen.config.mode, screen.config.activation) == ("full", "relu")
         assert "relu" in status(app) and "mode full" in status(app)

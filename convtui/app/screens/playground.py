@@ -82,7 +82,7 @@ class PlaygroundScreen(TabbedViews, Screen):
         Binding("plus,equals_sign", "faster", "Play faster", show=False, key_display="+"),
         Binding("minus", "slower", "Play slower", show=False, key_display="-"),
         Binding("g", "goto", "Go to step", show=False),
-        Binding("m", "cycle_mode", "Mode", tooltip="Mode: full → valid → same"),
+        Binding("m", "cycle_mode", "Mode", tooltip="Mode: full → valid → same → causal"),
         Binding(
             "f", "toggle_flip", "Flip", tooltip="Convolution (flipped kernel) ↔ cross-correlation"
         ),

@@ -137,7 +137,7 @@ class TrainingScreen(TabbedViews, Screen):
             show=False,
             tooltip="identity → relu → tanh → sigmoid",
         ),
-        Binding("m", "cycle('mode')", "Mode", show=False, tooltip="full → valid → same"),
+        Binding("m", "cycle('mode')", "Mode", show=False, tooltip="full → valid → same → causal"),
         Binding("f", "flip", "Flip", show=False, tooltip="Convolution ↔ cross-correlation"),
         Binding("k", "resize(1)", "Bigger kernel", show=False),
         Binding("K", "resize(-1)", "Smaller kernel", show=False),
