@@ -287,7 +287,9 @@ def convolve(
         Named paddings, applied after ``padding``.  ``full`` pads ``ke-1`` cells
         on each side (``ke = dilation*(k-1)+1``), ``valid`` none, ``same`` keeps the
         input's length, ``causal`` pads ``ke-1`` before and none after (output ``i``
-        sees no input after ``i*stride``: Keras' ``padding="causal"``).  Unlike numpy
+        sees no input after ``i*stride``: Keras' ``padding="causal"``; with the
+        reflect, symmetric or circular padding modes the cells before ``x[0]`` copy
+        later inputs, so only zeros and replicate keep it causal).  Unlike numpy
         and scipy, ``valid`` with a kernel longer than the padded input gives a
         length-0 axis instead of swapping the arguments.
     stride, dilation : int or tuple of int
@@ -384,7 +386,8 @@ def conv_transpose(
     length per axis is ``(n-1)*stride - 2*padding + dilation*(k-1) + output_padding + 1``;
     ``output_padding`` (smaller than stride or dilation) adds cells at the end, to
     reach one of the input lengths that a strided forward convolution maps to the
-    same output length.
+    same output length.  A complex kernel is conjugated with ``flip=False``, as
+    :func:`correlate` conjugates it (so the matrix stays Mᵀ); PyTorch's does not.
 
     Parameters
     ----------

@@ -524,7 +524,10 @@ class Geometry:
     def forward(self) -> Geometry:
         """The convolution this transposed one is the transpose of (self when not transposed).
 
-        Its input has this one's output shape and its output this one's input shape.
+        Its input has this one's output shape and its output this one's input shape,
+        except where ``output_padding >= stride`` (allowed while it is below the
+        dilation): the forward convolution then has ``output_padding // stride`` more
+        steps at the end of an axis, which no input of the transposed one feeds.
 
         >>> g = plan((3,), (3,), "valid", stride=2, transposed=True)
         >>> g.output_shape, g.forward.input_shape, g.forward.output_shape

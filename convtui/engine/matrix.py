@@ -49,9 +49,16 @@ def toeplitz_taps(kernel_shape, input_shape, mode: str = "full", *, flip: bool =
            [-1,  1]])
     """
     g = plan(input_shape, kernel_shape, mode, flip=flip, **options)
-    if g.transposed:
-        return _taps(g.forward).T
-    return _taps(g)
+    if not g.transposed:
+        return _taps(g)
+    forward = g.forward
+    taps = _taps(forward)
+    if forward.output_shape != g.input_shape:
+        # output_padding >= stride: the forward layer has trailing steps no input feeds
+        rows = np.indices(forward.output_shape).reshape(g.ndim, -1)
+        keep = np.all(rows < np.array(g.input_shape)[:, None], axis=0)
+        taps = taps[keep]
+    return taps.T
 
 
 def _taps(g) -> np.ndarray:

@@ -172,6 +172,7 @@ class Steps(Sequence):
     def _gather(self, index) -> Step:
         """Output ``index`` of a transposed convolution: the inputs that land on it."""
         g = self.geometry.forward  # its input is our output, its output our input
+        n_in = self.geometry.input_shape
         tap_index = np.indices(g.kernel_shape).reshape(g.ndim, -1)
         inside = np.ones(tap_index.shape[1], dtype=bool)
         flat = np.zeros(tap_index.shape[1], dtype=np.intp)
@@ -179,8 +180,8 @@ class Steps(Sequence):
             # input i meets tap j on output t when i*s + j*d - pad = t
             q = index[axis] + g.pad[axis][0] - tap_index[axis] * g.dilation[axis]
             i = q // g.stride[axis]
-            inside &= (q % g.stride[axis] == 0) & (i >= 0) & (i < g.output_shape[axis])
-            flat = flat * g.output_shape[axis] + i
+            inside &= (q % g.stride[axis] == 0) & (i >= 0) & (i < n_in[axis])
+            flat = flat * n_in[axis] + i
         positions = flat[inside]
         picked = np.flatnonzero(inside)
         xp = get_array_module(self._oriented)
@@ -198,16 +199,17 @@ class Steps(Sequence):
         """
         self._require_transposed("scatter")
         g = self.geometry.forward
-        n = math.prod(g.output_shape)
-        flat = int(np.ravel_multi_index(i, g.output_shape)) if isinstance(i, tuple) else i
+        shape = self.geometry.input_shape  # the forward output may have more steps
+        n = math.prod(shape)
+        flat = int(np.ravel_multi_index(i, shape)) if isinstance(i, tuple) else i
         if not isinstance(flat, int | np.integer) or not -n <= flat < n:
             raise IndexError(f"input {i!r} is out of range: there are {n} inputs")
         flat = int(flat) % n
-        outputs = g.tap_positions([flat])[0]
+        index = tuple(int(v) for v in np.unravel_index(flat, shape))
+        outputs = g.tap_positions([int(np.ravel_multi_index(index, g.output_shape))])[0]
         value = self._x[flat]
         with np.errstate(invalid="ignore", over="ignore"):
             products = (value * self._oriented).astype(self._work)
-        index = tuple(int(v) for v in np.unravel_index(flat, g.output_shape))
         return Scatter(index, value.item(), outputs, self._oriented, products)
 
     def overlap(self) -> np.ndarray:
@@ -227,7 +229,8 @@ class Steps(Sequence):
             j = np.arange(g.kernel_shape[axis])[None, :]
             q = t + g.pad[axis][0] - j * g.dilation[axis]
             i = q // g.stride[axis]
-            lands = (q % g.stride[axis] == 0) & (i >= 0) & (i < g.output_shape[axis])
+            n_in = self.geometry.input_shape[axis]
+            lands = (q % g.stride[axis] == 0) & (i >= 0) & (i < n_in)
             counts = np.multiply.outer(counts, lands.sum(axis=1))
         return counts
 

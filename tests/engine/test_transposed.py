@@ -21,6 +21,7 @@ from convtui import (
     conv_transpose_forward,
     output_shape,
     plan,
+    steps,
     toeplitz,
 )
 from convtui.engine import backend
@@ -363,3 +364,20 @@ def test_bad_bias_and_grad_output_shapes():
         conv_transpose_backward(np.ones((2, 3, 5)), x, w)
     with pytest.raises(ValueError, match="x must hold real numbers"):
         conv_transpose_forward(x + 1j, w)
+
+
+def test_output_padding_past_the_stride_reads_only_real_inputs():
+    # dilation 2 allows output_padding 1 with stride 1: the forward layer then has one
+    # more step than the transposed input has elements, and nothing may read it
+    x, w = [1.0, 2, 3], [1.0, 1, 1]
+    options = dict(dilation=2, output_padding=1)
+    out = conv_transpose(x, w, **options)
+    # x[i] lands on i, i+2, i+4: 1, 2, 1+3, 2, 1+3... by hand, then the padded zero
+    assert out.tolist() == [1, 2, 4, 2, 4, 2, 3, 0]
+    trace = steps(x, w, "valid", flip=False, transposed=True, **options)
+    assert [s.value for s in trace] == out.tolist()
+    assert trace.overlap().tolist() == [1, 1, 2, 1, 2, 1, 1, 0]
+    with pytest.raises(IndexError, match="3 inputs"):
+        trace.scatter(3)
+    M = toeplitz(w, (3,), "valid", flip=False, transposed=True, **options)
+    assert M.shape == (8, 3) and (M @ np.array(x)).tolist() == out.tolist()
