@@ -464,19 +464,28 @@ def main() -> None:
     only = set(args.only or ["signals", "padding", "transposed", "layers"])
     if args.fit:
         only.add("fit")
-    if "fit" in only:
-        run_fit(cupy, timed, args)
-    if "signals" in only:
-        run_signals(cupy, torch, timed, args)
-        if not args.no_layer:
-            run_layer(cupy, torch, timed, args)
-    if "padding" in only:
-        run_padding_modes(cupy, timed, args)
-    if "transposed" in only:
-        run_transposed(cupy, torch, timed, args)
-    if "layers" in only:
-        run_cnn_layers(cupy, torch, timed, args)
+    tables = [
+        ("fit", lambda: run_fit(cupy, timed, args)),
+        ("signals", lambda: run_signals(cupy, torch, timed, args)),
+        ("signals", lambda: None if args.no_layer else run_layer(cupy, torch, timed, args)),
+        ("padding", lambda: run_padding_modes(cupy, timed, args)),
+        ("transposed", lambda: run_transposed(cupy, torch, timed, args)),
+        ("layers", lambda: run_cnn_layers(cupy, torch, timed, args)),
+    ]
+    failed = False
+    for name, table in tables:
+        if name not in only:
+            continue
+        try:
+            table()
+        except Exception:  # one broken table must not lose the others' numbers
+            import traceback
 
+            traceback.print_exc()
+            failed = True
+        cupy.get_default_memory_pool().free_all_blocks()
+    if failed:
+        raise SystemExit(1)
 
 if __name__ == "__main__":
     main()
