@@ -228,10 +228,10 @@ def _causal_rows(x, w) -> list[LabRow]:
 
     pairs = tuple(v for pair in reversed(g.pad) for v in pair)
     ranges = ", ".join(f"1:{n}" for n in x.shape)
-    fir = "an FIR filter: y[i] = w[0]·x[i] + w[1]·x[i-1] + …"
+    fir = "an FIR filter: y[i] = w[0]·x[i] + w[1]·x[i-1] + …; a = 1.0 (lfilter refuses all-int)"
     return [
         only(1, "numpy.convolve", f"np.convolve(x, w){first}", True),
-        only(1, "scipy.signal.lfilter", "scipy.signal.lfilter(w, 1, x)", True, fir)
+        only(1, "scipy.signal.lfilter", "scipy.signal.lfilter(w, 1.0, x)", True, fir)
         if d == 1
         else causal("scipy.signal.convolve", f"scipy.signal.convolve(x, w){first}", True),
         causal("scipy.signal.correlate", f"scipy.signal.correlate(x, w){first}", False),
@@ -310,7 +310,7 @@ def compare(x, w, mode: str = "same") -> list[LabRow]:
     scipy.signal.correlate [20 38 56 39] *
     >>> rows = compare([1, 2, 3, 4], [1, 1, 0], "causal")
     >>> rows[1].call, rows[1].output.tolist()
-    ('scipy.signal.lfilter(w, 1, x)', [1, 3, 5, 7])
+    ('scipy.signal.lfilter(w, 1.0, x)', [1, 3, 5, 7])
     """
     x, w = _arrays(x, w)
     if mode not in MODES:
@@ -429,10 +429,13 @@ def _padding_numpy(x, w, mode, pm):
     g = plan(x.shape, w.shape, mode, padding_mode=pm)
     padded = _numpy_pad_call(g, pm)
     if x.ndim == 1:
-        library, call = "numpy.pad", f"np.convolve({padded}, w, mode='valid')"
+        call = f"np.convolve({padded}, w, mode='valid')"
     else:
-        library, call = "numpy.pad", f"scipy.signal.convolve({padded}, w, mode='valid')"
-    return _row(library, call, x, w, mode, True, "numpy", padding_mode=pm)
+        call = f"scipy.signal.convolve({padded}, w, mode='valid')"
+    if g.size == 0:
+        note = "w is larger than the padded x: 'valid' would swap them (see the conventions table)"
+        return _missing("numpy.pad", call, True, note)
+    return _row("numpy.pad", call, x, w, mode, True, "numpy", padding_mode=pm)
 
 
 def _padding_ndimage(x, w, mode, pm, flip):

@@ -159,3 +159,217 @@ def test_bad_arguments():
 def test_format_padding():
     assert format_padding(((1, 0), (0, 1))) == "(1, 0) (0, 1)"
     assert format_padding(None) == "—"
+
+
+# ------------------------------------------------------------ the calls themselves, evaluated
+#
+# The rows' calls are what a learner would type: evaluate each one (numpy, scipy, OpenCV,
+# PyTorch) with x and w and compare with the row's numbers; a row that says "raises" must
+# raise.  TensorFlow and MATLAB are not installed here: their rows follow their documents.
+
+
+def _namespace(x, w, torch_arrays=False):
+    import scipy
+    import scipy.ndimage  # noqa: F401
+
+    namespace = {"np": np, "scipy": scipy, "x": x, "w": w}
+    if torch_arrays:
+        import torch
+        import torch.nn.functional as F
+
+        namespace.update(
+            F=F,
+            x=torch.tensor(x, dtype=torch.float64)[None, None],
+            w=torch.tensor(w, dtype=torch.float64)[None, None],
+        )
+    return namespace
+
+
+def evaluate(row, x, w, **names):
+    """The row's call run by the real library: an array, or the exception type it raised."""
+    if row.library.startswith(("TensorFlow", "MATLAB")) or row.call == "—":
+        return None
+    if row.library.startswith("OpenCV"):
+        cv2 = pytest.importorskip("cv2")
+        namespace = {"cv2": cv2, "x": x.astype(np.float64), "w": w.astype(np.float64)}
+        try:
+            return eval(row.call, namespace).reshape(x.shape)
+        except cv2.error:
+            return cv2.error
+    if row.library.startswith("PyTorch"):
+        pytest.importorskip("torch")
+        namespace = _namespace(x, w, torch_arrays=True)
+        for name, value in names.items():
+            namespace[name] = value
+        return real(lambda: eval(row.call, namespace)[0, 0].numpy())
+    namespace = {**_namespace(x, w), **names}
+    return real(lambda: eval(row.call, namespace))
+
+
+def check_calls(rows, x, w, **names):
+    checked = 0
+    for row in rows:
+        expected = evaluate(row, x, w, **names)
+        if expected is None:
+            continue
+        if isinstance(expected, type):
+            assert row.output is None and row.note, (row, expected)
+        elif row.output is None:
+            # a library that has no such mode or size: its note says so, not "raises"
+            assert not row.note.startswith("raises"), (row, expected)
+            continue
+        else:
+            check(row, expected)
+        checked += 1
+    return checked
+
+
+def real_torch_errors():
+    torch = pytest.importorskip("torch")
+    return (ValueError, RuntimeError, NotImplementedError, torch.OutOfMemoryError)
+
+
+CAUSAL_SHAPES = [((n,), (k,)) for n, k in [(4, 3), (5, 1), (2, 4), (6, 2)]] + [
+    ((3, 4), (2, 2)),
+    ((2, 3), (3, 1)),
+]
+
+
+@pytest.mark.parametrize("x_shape, w_shape", CAUSAL_SHAPES)
+def test_causal_rows_are_their_calls(x_shape, w_shape):
+    x, w = arrays(x_shape, w_shape)
+    rows = compare(x, w, "causal")
+    assert check_calls(rows, x, w) >= 3
+    if x.ndim == 1:
+        # lfilter(b, a, x) is the FIR filter y[i] = sum_j b[j]·x[i-j]: the causal convolution
+        check(row_named(rows, "scipy.signal.lfilter"), signal.lfilter(w, 1.0, x))
+        check(row_named(rows, "numpy.convolve"), np.convolve(x, w)[: len(x)])
+
+
+def test_causal_by_hand():
+    rows = compare([1, 2, 3, 4], [1, 1, 0], "causal")
+    # convolution: y[i] = x[i] + x[i-1]; correlation (PyTorch): y[i] = x[i-2] + x[i-1]
+    assert row_named(rows, "numpy.convolve").output.tolist() == [1, 3, 5, 7]
+    assert row_named(rows, "PyTorch").output.tolist() == [0, 1, 3, 5]
+    assert row_named(rows, "PyTorch").call == "F.conv1d(F.pad(x, (2, 0)), w)"
+    assert row_named(rows, "TensorFlow").call == "tf.nn.conv1d(tf.pad(x, [[2, 0]]), w, 1, 'VALID')"
+    assert row_named(rows, "MATLAB").call == "filter(w, 1, x)"
+
+
+PADDING_SHAPES = [
+    ((5,), (3,)),
+    ((5,), (2,)),
+    ((4,), (4,)),
+    ((3,), (5,)),  # padding wider than torch's reflect takes
+    ((2,), (7,)),  # wider than the input: reflected again, as numpy.pad does
+    ((4, 5), (3, 3)),
+    ((4, 5), (2, 3)),
+    ((3, 3), (5, 4)),
+]
+
+
+@pytest.mark.parametrize("mode", ["same", "full", "causal", "valid"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "reflect", "replicate", "circular", "symmetric"])
+@pytest.mark.parametrize("x_shape, w_shape", PADDING_SHAPES)
+def test_padding_rows_are_their_calls(x_shape, w_shape, padding_mode, mode):
+    from convtui.lab import compare_padding
+
+    x, w = arrays(x_shape, w_shape)
+    rows = compare_padding(x, w, padding_mode, mode)
+    assert check_calls(rows, x, w) >= (0 if mode == "valid" else 1)
+    numpy_row = row_named(rows, "numpy.pad")
+    if numpy_row.output is None:
+        assert "swap" in numpy_row.note and mode == "valid"
+        return
+    numpy_name = {"zeros": "constant", "replicate": "edge", "circular": "wrap"}
+    padded = np.pad(x, numpy_row.padding, mode=numpy_name.get(padding_mode, padding_mode))
+    check(numpy_row, signal.convolve(padded, w, "valid"))
+
+
+def test_padding_rows_ndimage_and_opencv_by_hand():
+    from convtui.lab import compare_padding
+
+    rows = compare_padding([1, 2, 3, 4], [1, 0, 0], "reflect")
+    # 2 | 1 2 3 4 | 3: convolve reads x[i+1] (w flipped), correlate x[i-1]
+    assert row_named(rows, "scipy.ndimage.convolve").output.tolist() == [2, 3, 4, 3]
+    assert row_named(rows, "scipy.ndimage.correlate").output.tolist() == [2, 1, 2, 3]
+    assert row_named(rows, "OpenCV").call == (
+        "cv2.filter2D(x[None], -1, w[None], borderType=cv2.BORDER_REFLECT_101)"
+    )
+    assert row_named(rows, "MATLAB").output is None  # padarray has no reflect
+    circular = compare_padding([1, 2, 3, 4], [1, 0, 0], "circular")
+    assert row_named(circular, "OpenCV").note.startswith("filter2D refuses BORDER_WRAP")
+    assert row_named(circular, "TensorFlow").output is None
+    assert row_named(circular, "MATLAB").call == "conv(padarray(x, [0 1], 'circular'), w, 'valid')"
+
+
+def test_padding_names_table_is_the_engines_and_numpy_pads():
+    from convtui.engine.geometry import PADDING_NAMES
+    from convtui.lab import padding_names
+
+    rows = {row.padding_mode: row for row in padding_names([1, 2, 3, 4], [1, 1, 1, 1, 1, 1, 1])}
+    assert rows["reflect"].fills == "d c b | a b c d | c b a"
+    assert rows["symmetric"].fills == "c b a | a b c d | d c b"
+    assert rows["replicate"].fills == "a a a | a b c d | d d d"
+    assert rows["circular"].fills == "b c d | a b c d | a b c"
+    assert rows["zeros"].fills == "0 0 0 | a b c d | 0 0 0"
+    for padding_mode, row in rows.items():
+        assert row.names == PADDING_NAMES[padding_mode]
+        name = row.names["numpy.pad"]
+        padded = np.pad(np.array([1, 2, 3, 4]), 3, mode=name).tolist()
+        assert row.here == "{} | {} | {}".format(*(" ".join(map(str, part)) for part in (
+            padded[:3], padded[3:7], padded[7:]
+        )))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, stride, padding, output_padding, dilation",
+    [
+        ((3,), (3,), 2, 0, 0, 1),
+        ((2,), (3,), 2, 1, 1, 1),
+        ((4,), (2,), 3, 0, 2, 1),
+        ((3,), (3,), 1, 0, 0, 2),
+        ((3,), (2,), 2, 3, 1, 3),  # padding wider than the kernel: the stuffed input is cut
+        ((1,), (4,), 1, 1, 0, 1),
+        ((2, 3), (3, 2), 2, 1, 1, 1),
+        ((3, 2), (2, 2), 3, 0, 0, 2),
+    ],
+)
+def test_transposed_rows_are_their_calls(
+    x_shape, w_shape, stride, padding, output_padding, dilation
+):
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as F
+
+    from convtui.lab import compare_transposed
+
+    x, w = arrays(x_shape, w_shape)
+    options = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    g, x_up, rows = compare_transposed(x, w, **options)
+    conv_transpose = {1: F.conv_transpose1d, 2: F.conv_transpose2d}[x.ndim]
+    xt = torch.tensor(x, dtype=torch.float64)[None, None]
+    wt = torch.tensor(w, dtype=torch.float64)[None, None]
+    expected = conv_transpose(xt, wt, **options)[0, 0].numpy()
+    for row in rows:
+        if row.output is not None:
+            check(row, expected)
+    w_up = np.zeros(g.effective_kernel, dtype=w.dtype)
+    w_up[tuple(slice(None, None, dilation) for _ in range(x.ndim))] = w
+    assert check_calls(rows, x, w, x_up=x_up, w_up=w_up) >= 2
+    # x_up: stride-1 zeros between the elements of x
+    assert x_up[tuple(slice(None, None, stride) for _ in range(x.ndim))].tolist() == x.tolist()
+    assert np.count_nonzero(x_up == 0) >= x_up.size - x.size
+
+
+def test_transposed_by_hand():
+    from convtui.lab import compare_transposed
+
+    g, x_up, rows = compare_transposed([1, 2], [1, 2, 3], stride=2, padding=1, output_padding=1)
+    assert x_up.tolist() == [1, 0, 2]
+    # full scatter 1 2 3 / . . 2 4 6 = 1 2 5 4 6; padding 1 crops y[0], output_padding keeps 6
+    assert rows[0].output.tolist() == [2, 5, 4, 6]
+    assert rows[0].call == "F.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1)"
+    assert rows[1].call == "tf.nn.conv1d_transpose(x, w, [1, 6, 1], 2, 'VALID')[:, 1:5, :]"
+    assert rows[2].call == "np.convolve(np.pad(x_up, (1, 2)), w, mode='valid')"
+    assert rows[4].call == "conv([zeros(1, 1), x_up, zeros(1, 2)], w, 'valid')"
+    assert not any(row.differs for row in rows)
