@@ -108,3 +108,117 @@ def test_code_bad_lang(cli):
     code, out, err = cli("code", "1,2", "1", "--lang", "julia")
     assert code == 2
     assert "argument --lang: invalid choice: 'julia'" in err
+
+
+def test_compare_causal(cli):
+    code, out, _ = cli("compare", "1,2,3,4", "1,1,0", "--mode", "causal")
+    assert code == 0
+    lines = out.splitlines()
+    # convolution: y[i] = x[i] + x[i-1]; PyTorch correlates: y[i] = x[i-2] + x[i-1]
+    assert lines[1].split() == ["numpy.convolve", "np.convolve(x,", "w)[:4]", "(2,", "0)", "yes",
+                                "1", "3", "5", "7"]  # fmt: skip
+    torch_row = next(line for line in lines if "PyTorch" in line)
+    assert torch_row.startswith("*") and torch_row.endswith("0 1 3 5")
+    assert "F.conv1d(F.pad(x, (2, 0)), w)" in torch_row
+    assert "scipy.signal.lfilter(w, 1.0, x)" in out and "filter(w, 1, x)" in out
+
+
+def test_compare_padding_mode(cli):
+    code, out, _ = cli("compare", "1,2,3,4", "1,0,0", "--padding-mode", "reflect")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "reflect (mirror, edge not repeated) fills d c b | a b c d | c b a; "
+        "in mode 'same' x becomes 2 | 1 2 3 4 | 3"
+    )
+    rows = {line.lstrip("* ").split()[0]: line for line in lines[2:9]}
+    # convolve reads 2 | 1 2 3 4 | 3 at i+2 (w flipped: 0 0 1), correlate at i
+    assert rows["numpy.pad"].endswith("2 3 4 3")
+    assert "np.convolve(np.pad(x, (1, 1), mode='reflect'), w, mode='valid')" in rows["numpy.pad"]
+    assert rows["scipy.ndimage.convolve"].endswith("2 3 4 3")
+    assert "mode='mirror'" in rows["scipy.ndimage.convolve"]
+    assert rows["OpenCV"].endswith("2 1 2 3") and "BORDER_REFLECT_101" in rows["OpenCV"]
+    assert rows["MATLAB"].endswith("padarray has no such mode (mirror, edge not repeated)")
+    assert "tf.pad(x, [[1, 1]], 'REFLECT')" in rows["TensorFlow"]
+    names = lines[lines.index("every padding mode by name:") + 1 :]
+    assert names[0].split()[:3] == ["mode", "fills", "here"]
+    assert names[2].split() == [
+        "reflect", "d", "c", "b", "|", "a", "b", "c", "d", "|", "c", "b", "a",
+        "2", "|", "1", "2", "3", "4", "|", "3",
+        "reflect", "reflect", "mirror", "BORDER_REFLECT_101", "—", "REFLECT",
+    ]  # fmt: skip
+    assert names[5].split()[0] == "symmetric" and names[5].split()[-5:] == [
+        "symmetric",
+        "reflect",
+        "BORDER_REFLECT",
+        "'symmetric'",
+        "SYMMETRIC",
+    ]
+
+
+def test_compare_padding_mode_json(cli):
+    code, out, _ = cli("compare", "1,2,3,4", "1,0,0", "--padding-mode", "circular", "--json")
+    data = json.loads(out)
+    assert data["fills"] == "b c d | a b c d | a b c"
+    assert data["here"] == "4 | 1 2 3 4 | 1"
+    assert data["rows"][0]["output"] == [2, 3, 4, 1]  # 4 | 1 2 3 4 | 1 read at i+2
+    assert [n["padding_mode"] for n in data["names"]] == [
+        "zeros", "reflect", "replicate", "circular", "symmetric"
+    ]  # fmt: skip
+    assert data["names"][3]["scipy.ndimage"] == "wrap"
+
+
+def test_compare_transposed(cli):
+    code, out, _ = cli("compare", "1,2", "1,2,3", "--transposed", "--stride", "2", "--padding",
+                       "1", "--output-padding", "1")  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "transposed convolution: out = (n-1)·s - pb - pa + d·(k-1) + op + 1 = "
+        "(2-1)·2 - 1 - 1 + 1·(3-1) + 1 + 1 = 4"
+    )
+    assert lines[1] == "x_up = x with 1 zero(s) between its elements: 1 0 2"
+    body = lines[4:9]
+    # full scatter 1 2 3 + 0 0 2 4 6 = 1 2 5 4 6; padding 1 crops y[0], output_padding keeps 6
+    assert all(line.endswith("2 5 4 6") for line in body)
+    assert "F.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1)" in body[0]
+    assert "tf.nn.conv1d_transpose(x, w, [1, 6, 1], 2, 'VALID')[:, 1:5, :]" in body[1]
+    assert "np.convolve(np.pad(x_up, (1, 2)), w, mode='valid')" in body[2]
+    data = json.loads(cli("compare", "1,2,3", "1,1,1", "--transposed", "--stride", "2",
+                          "--json")[1])  # fmt: skip
+    assert data["x_up"] == [1, 0, 2, 0, 3]
+    assert data["rows"][0]["output"] == [1, 1, 3, 2, 5, 3, 3]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (("--stride", "2"), "--stride applies to compare only with --transposed"),
+        (("--output-padding", "1"), "--output-padding applies to compare only with --transposed"),
+        (("--transposed", "--mode", "same"), "--mode: a transposed convolution takes no mode"),
+        (("--transposed", "--padding-mode", "reflect"), "--padding-mode: a transposed"),
+        (("--transposed", "--output-padding", "1"),
+         "--output-padding: output_padding must be smaller than either stride or dilation"),
+        (("--transposed", "--padding", "9"), "--padding: padding ((9, 9),) is too wide"),
+        (("--padding-mode", "wrap"), "argument --padding-mode: invalid choice: 'wrap'"),
+    ],
+)  # fmt: skip
+def test_compare_bad_new_flags(cli, argv, message):
+    code, out, err = cli("compare", "1,2,3", "1,1", *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("convtui: error: ") and err.count("\n") == 1
+    assert message in err
+
+
+def test_code_new_options_run(cli):
+    code, out, _ = cli("code", "1,2,3,4", "5,6,7", "--mode", "same", "--padding-mode", "reflect")
+    assert 'np.pad(x, (1, 1), mode="reflect")' in out
+    assert execute(out).tolist() == [30, 34, 52, 60]  # 2 | 1 2 3 4 | 3 under 7 6 5
+    code, out, _ = cli("code", "1,2,3", "1,10,100", "--transposed", "--correlate", "--stride", "2")
+    assert "x_up[::2] = x" in out
+    assert execute(out).tolist() == [1, 10, 102, 20, 203, 30, 300]
+    code, out, _ = cli("code", "1,2,3", "1,10,100", "--transposed", "--correlate", "--stride",
+                       "2", "--lang", "tensorflow")  # fmt: skip
+    assert "tf.nn.conv1d_transpose(" in out
+    code, out, err = cli("code", "1,2", "1", "--transposed", "--mode", "full")
+    assert code == 2 and "--mode: a transposed convolution takes no mode" in err
