@@ -162,6 +162,12 @@ def _numpy_pad(g, lines, x="x", why=None) -> str:
     return "x_padded"
 
 
+def _gaps(factors) -> str:
+    """``1 zero`` or ``2, 1 zeros``: stride-1 (or dilation-1) zeros per axis."""
+    counts = [f - 1 for f in factors]
+    return f"{', '.join(map(str, counts))} zero{'' if counts == [1] else 's'}"
+
+
 def _numpy_stuff(setup, g, lines) -> tuple:
     """A transposed convolution's input, zero-stuffed and cropped: (name, slide geometry)."""
     from .engine.conv import _stuffed
@@ -173,10 +179,9 @@ def _numpy_stuff(setup, g, lines) -> tuple:
         x = "x"
     else:
         shape = _stuffed(np, setup.input, g).shape
-        gaps = ", ".join(str(s - 1) for s in g.stride)
         lines.append(
             f"x_up = np.zeros({shape[0] if g.ndim == 1 else shape}, dtype=x.dtype)"
-            f"  # stride {', '.join(map(str, g.stride))}: {gaps} zero(s) between the inputs"
+            f"  # stride {', '.join(map(str, g.stride))}: {_gaps(g.stride)} between the inputs"
         )
         lines.append(f"x_up[{_slices(g.stride)}] = x")
         x = "x_up"
@@ -187,7 +192,7 @@ def _numpy_stuff(setup, g, lines) -> tuple:
     return x, slide
 
 
-_TRANSPOSED_WHY = "(k-1)·dilation - padding zeros before, and + output_padding after"
+_TRANSPOSED_WHY = "d·(k-1) - padding before, plus output_padding after"
 
 
 def _stride(g, lines, python=True):

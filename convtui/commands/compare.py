@@ -186,6 +186,12 @@ def _padding_text(x, w, args, as_json: bool) -> str:
     return "\n".join([head, table(rows), "", "every padding mode by name:", names_table(names)])
 
 
+def _gaps(factors) -> str:
+    """``1 zero`` or ``2, 1 zeros``: stride-1 (or dilation-1) zeros per axis."""
+    counts = [f - 1 for f in factors]
+    return f"{', '.join(map(str, counts))} zero{'' if counts == [1] else 's'}"
+
+
 def _transposed_text(x, w, args, as_json: bool) -> str:
     from ..lab import compare_transposed
 
@@ -201,13 +207,11 @@ def _transposed_text(x, w, args, as_json: bool) -> str:
     else:
         lines = ["transposed convolution:", *(f"axis {i}: {f}" for i, f in enumerate(formulas))]
     if any(s > 1 for s in g.stride):
-        gaps = ", ".join(str(s - 1) for s in g.stride)
         stuffed = format_array(x_up)
         stuffed = " / ".join(stuffed.split("\n")) if x_up.ndim > 1 else stuffed
-        lines.append(f"x_up = x with {gaps} zero(s) between its elements: {stuffed}")
+        lines.append(f"x_up = x with {_gaps(g.stride)} between its elements: {stuffed}")
     if any(d > 1 for d in g.dilation):
-        gaps = ", ".join(str(d - 1) for d in g.dilation)
-        lines.append(f"w_up = w with {gaps} zero(s) between its taps")
+        lines.append(f"w_up = w with {_gaps(g.dilation)} between its taps")
     lines.append(
         f"its matrix is the transpose of F.conv{g.ndim}d(·, w, stride, padding, dilation)'s, "
         "so it is that layer's input gradient"

@@ -177,7 +177,7 @@ def test_compare_transposed(cli):
         "transposed convolution: out = (n-1)·s - pb - pa + d·(k-1) + op + 1 = "
         "(2-1)·2 - 1 - 1 + 1·(3-1) + 1 + 1 = 4"
     )
-    assert lines[1] == "x_up = x with 1 zero(s) between its elements: 1 0 2"
+    assert lines[1] == "x_up = x with 1 zero between its elements: 1 0 2"
     body = lines[4:9]
     # full scatter 1 2 3 + 0 0 2 4 6 = 1 2 5 4 6; padding 1 crops y[0], output_padding keeps 6
     assert all(line.endswith("2 5 4 6") for line in body)
