@@ -366,11 +366,9 @@ def padded_cells(x, g) -> str:
     >>> padded_cells([1, 2, 3, 4], plan((4,), (3,), "same", padding_mode="reflect"))
     '2 | 1 2 3 4 | 3'
     """
-    from .commands import format_number
-
-    x = np.asarray(x).reshape(-1)
+    x = np.asarray(x).reshape(-1).tolist()
     sources = g.source_index(0)
-    cells = [format_number(x[s]) if s >= 0 else "0" for s in sources.tolist()]
+    cells = [f"{x[s]:.6g}" if s >= 0 else "0" for s in sources.tolist()]
     return _three_parts(cells, g.pad[0])
 
 

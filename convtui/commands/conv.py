@@ -93,10 +93,16 @@ def empty_reason(geometry) -> str:
     (2 + 0 before + 0 after), so the kernel fits nowhere
     """
     reasons = []
-    for axis, (n, (b, a), span, ke) in enumerate(
-        zip(geometry.input_shape, geometry.pad, geometry.padded_shape, geometry.effective_kernel)
+    for axis, (out, n, (b, a), span, ke) in enumerate(
+        zip(
+            geometry.output_shape,
+            geometry.input_shape,
+            geometry.pad,
+            geometry.padded_shape,
+            geometry.effective_kernel,
+        )
     ):
-        if span >= ke:
+        if out:
             continue
         where = f" on axis {axis}" if geometry.ndim > 1 else ""
         reasons.append(
