@@ -476,12 +476,20 @@ def _tensorflow_transposed(g, lines) -> None:
         g.input_shape, g.kernel_shape, "valid", flip=g.flip, stride=g.stride,
         dilation=g.dilation, transposed=True, output_padding=g.output_padding,
     ).output_shape  # fmt: skip
+    w = "w"
+    if any(d != 1 for d in g.dilation):
+        # TensorFlow's CPU kernels take no dilation in a transposed convolution: spread w
+        taps = np.zeros(g.effective_kernel, dtype=bool)
+        taps[tuple(slice(None, None, d) for d in g.dilation)] = True
+        lines.append(
+            f"w_dilated = tf.scatter_nd({np.argwhere(taps).tolist()}, tf.reshape(w, [-1]), "
+            f"{list(g.effective_kernel)})  # dilation: zeros between the taps"
+        )
+        w = "w_dilated"
     strides = g.stride[0] if g.ndim == 1 else list(g.stride)
-    dilations = g.dilation[0] if g.ndim == 1 else list(g.dilation)
     lines.append(
-        f"y = tf.nn.conv{g.ndim}d_transpose(x[None, ..., None], w[..., None, None], "
-        f'output_shape={[1, *full, 1]}, strides={strides}, padding="VALID", '
-        f"dilations={dilations})[0, ..., 0]"
+        f"y = tf.nn.conv{g.ndim}d_transpose(x[None, ..., None], {w}[..., None, None], "
+        f'output_shape={[1, *full, 1]}, strides={strides}, padding="VALID")[0, ..., 0]'
     )
     crop = _crop(g)
     if crop:

@@ -637,10 +637,9 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
     if full != g.output_shape:
         cut = "[:, " + ", ".join(f"{b}:{b + o}" for (b, _), o in zip(g.explicit, g.output_shape))
         cut += ", :]"
+    # TensorFlow's CPU kernels take no dilation here: the spread kernel w_up instead
     tf_options = f"[1, {', '.join(map(str, full))}, 1], {_per_axis(g.stride)}, 'VALID'"
-    if any(v > 1 for v in g.dilation):
-        tf_options += f", dilations={_per_axis(g.dilation)}"
-    tensorflow = f"tf.nn.conv{d}d_transpose(x, w, {tf_options}){cut}"
+    tensorflow = f"tf.nn.conv{d}d_transpose(x, {ws}, {tf_options}){cut}"
     tf_note = ""
     if any(op >= s for op, s in zip(g.output_padding, g.stride)):
         tf_note = (
@@ -658,6 +657,13 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
 
     def row(library, call, flips, note=""):
         return LabRow(library, call, pads, flips, output, note)
+
+    if slide is None:  # the crop leaves nothing of the stuffed input
+        zeros = f"np.zeros({g.output_shape[0] if d == 1 else g.output_shape})"
+        numpy_call = scipy_call = zeros
+        matlab_call = (
+            f"zeros({', '.join(map(str, (1, *g.output_shape) if d == 1 else g.output_shape))})"
+        )
 
     rows = [
         row(f"PyTorch conv_transpose{d}d", torch, False),

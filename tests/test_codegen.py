@@ -303,10 +303,20 @@ def test_transposed_snippets_read_as_expected():
     tf_code = snippet(setup, "tensorflow")
     assert "tf.nn.conv1d_transpose(x[None, ..., None], w[..., None, None], " in tf_code
     # uncropped: (2-1)·2 + 3 + 1 = 6 outputs, of which padding keeps [1:5]
-    assert 'output_shape=[1, 6, 1], strides=2, padding="VALID", dilations=1)' in tf_code
+    assert 'output_shape=[1, 6, 1], strides=2, padding="VALID")' in tf_code
     assert "y = y[1:5]" in tf_code
     matlab = snippet(setup, "matlab").splitlines()
     assert "x_up(1:2:end) = x;" in matlab
     assert matlab[-1] == "disp(y)  % [2 5 4 6]"
     flipped = snippet(setup.replace(flip=True), "torch")
     assert "w = torch.flip(w, dims=(0,))  # PyTorch's conv_transpose transposes" in flipped
+
+
+def test_tensorflow_transposed_spreads_a_dilated_kernel_itself():
+    # TensorFlow's CPU conv_transpose takes no dilation: w = [1, 10] at dilation 2 is 1 0 10
+    setup = Setup([1, 2, 3], [1, 10], "valid", flip=False, stride=2, dilation=2, transposed=True)
+    code = snippet(setup, "tensorflow")
+    assert "w_dilated = tf.scatter_nd([[0], [2]], tf.reshape(w, [-1]), [3])" in code
+    assert "dilations" not in code
+    # x[i] adds 1 0 10 at 2·i: 1 0 10+2 0 20+3 0 30
+    assert code.splitlines()[-1] == "print(y.numpy())  # [ 1 0 12 0 23 0 30]"

@@ -331,6 +331,7 @@ def test_padding_names_table_is_the_engines_and_numpy_pads():
         ((3,), (3,), 1, 0, 0, 2),
         ((3,), (2,), 2, 3, 1, 3),  # padding wider than the kernel: the stuffed input is cut
         ((1,), (4,), 1, 1, 0, 1),
+        ((1,), (1,), 3, 1, 2, 1),  # padding crops the only product: y = [0]
         ((2, 3), (3, 2), 2, 1, 1, 1),
         ((3, 2), (2, 2), 3, 0, 0, 2),
     ],
