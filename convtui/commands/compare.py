@@ -50,11 +50,24 @@ def build_parser() -> ArgumentParser:
     parser.add_argument(
         "--transposed", action="store_true", help="compare the transposed convolution"
     )
-    parser.add_argument("--stride", type=whole_number("--stride", 1), metavar="N")
-    parser.add_argument("--dilation", type=whole_number("--dilation", 1), metavar="N")
-    parser.add_argument("--padding", type=whole_number("--padding", 0), metavar="N")
+    with_transposed = "(with --transposed)"
     parser.add_argument(
-        "--output-padding", type=per_axis_number("--output-padding", 0), metavar="N"
+        "--stride", type=whole_number("--stride", 1), metavar="N", help=with_transposed
+    )
+    parser.add_argument(
+        "--dilation", type=whole_number("--dilation", 1), metavar="N", help=with_transposed
+    )
+    parser.add_argument(
+        "--padding",
+        type=whole_number("--padding", 0),
+        metavar="N",
+        help="(with --transposed) cells cropped from each end of the output",
+    )
+    parser.add_argument(
+        "--output-padding",
+        type=per_axis_number("--output-padding", 0),
+        metavar="N",
+        help="(with --transposed) cells added at the end of the output (N, or N,M per axis)",
     )
     parser.add_argument("--json", action="store_true", help="print machine-readable rows")
     return parser
