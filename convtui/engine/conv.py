@@ -14,7 +14,7 @@ import numpy as np
 from .backend import check_memory, get_array_module
 from .cost import _NUMPY_SMALL_KERNEL, auto_is_direct, choose
 from .geometry import Geometry, plan, plan_options
-from .methods import RUNNERS, next_fast_len
+from .methods import RUNNERS, next_fast_len, small_direct
 
 __all__ = ["choose_method", "conv_transpose", "convolve", "correlate", "next_fast_len"]
 
@@ -217,6 +217,19 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
         n, k = x.shape[0], w.shape[0]
         check_memory(8 * (n + 2 * k - 2) + 16 * (n + k - 1), "the padded input")
         return np.convolve(x, w if flip else w[::-1], mode)
+    if (
+        type(stride) is int
+        and stride == 1
+        and type(dilation) is int
+        and dilation == 1
+        and padding is None
+        and _at_defaults(rest)
+        and type(method) is str
+        and method in ("auto", "direct")
+    ):
+        out = small_direct(x, w, mode, flip)  # tiny 2-D and 3-D float problems: direct wins
+        if out is not None:
+            return out
     transposed = rest[2]
     accepted = METHODS + ("scatter",) if transposed else METHODS
     if not isinstance(method, str) or method not in accepted:

@@ -131,6 +131,8 @@ def _cost_scatter(g: Geometry, dtype) -> float:
     taps, positions = scatter_shape(g)
     n_taps, count, phases = math.prod(taps), math.prod(positions), math.prod(g.stride)
     interleave = _COST_COPY * count * phases  # the phases back in output order
+    if g.ndim == 1:  # numpy.convolve per phase
+        return phases * _cost_np_convolve(count, n_taps, dtype) + interleave
     if _fits(count, n_taps, np.dtype(dtype).itemsize):
         product = _COST_GEMM_MAC * count * n_taps * phases
         return _cost_windows(count, n_taps, positions[-1]) + product + interleave

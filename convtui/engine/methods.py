@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 from .backend import get_memory_limit
-from .geometry import Geometry
+from .geometry import Geometry, plan
 
 __all__ = [
     "RUNNERS",
@@ -40,6 +40,7 @@ __all__ = [
     "fft_layout",
     "next_fast_len",
     "scatter_shape",
+    "small_direct",
     "smooth_len",
     "windows_fit",
 ]
@@ -223,6 +224,60 @@ def _slide_taps(xp, x, oriented, g: Geometry, work):
     return out
 
 
+SMALL_WINDOWS = 2**14  # window values the small path gathers through a cached index table
+_SMALL_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def small_direct(x, w, mode, flip: bool):
+    """The direct sum of two small float arrays (2-D or 3-D), or None where it does not apply.
+
+    For ``convolve``/``correlate`` with every option but the mode at its default:
+    every value the outputs read is gathered in one ``take`` through an index table
+    cached per shape and mode (padded cells index a zero past the input's end), and
+    multiplied by the kernel in one product.  At these sizes the general path's
+    checks, plan and padding cost several times the arithmetic (5×5 with 5×5:
+    about 6 µs here against 18).
+    """
+    if not (
+        type(x) is np.ndarray
+        and type(w) is np.ndarray
+        and 2 <= x.ndim <= 3
+        and x.ndim == w.ndim
+        and x.dtype == w.dtype
+        and x.dtype in _SMALL_TYPES
+        and x.size
+        and w.size
+        and type(mode) is str
+    ):
+        return None
+    table = _small_table(x.shape, w.shape, mode)
+    if table is None:
+        return None
+    index, output_shape = table
+    source = np.empty(x.size + 1, dtype=x.dtype)
+    source[:-1] = x.reshape(-1)
+    source[-1] = 0
+    # reversing every axis of a C-ordered kernel reverses its flat order
+    kernel = w.reshape(-1)[::-1] if flip else w.reshape(-1)
+    return (source.take(index) @ kernel).reshape(output_shape)
+
+
+@functools.lru_cache(maxsize=64)
+def _small_table(input_shape, kernel_shape, mode):
+    """Where each output's windows read in the flat input (``size`` for a padded cell)."""
+    g = plan(input_shape, kernel_shape, mode)
+    taps = math.prod(kernel_shape)
+    if g.size == 0 or g.size * taps > SMALL_WINDOWS:
+        return None
+    size = math.prod(input_shape)
+    source = np.full(g.padded_shape, size, dtype=np.intp)
+    inner = tuple(slice(b, b + n) for (b, _), n in zip(g.pad, input_shape))
+    source[inner] = np.arange(size).reshape(input_shape)
+    steps = source.strides
+    windows = _strided(np, source, g.output_shape + kernel_shape, steps + steps)
+    return windows.reshape(g.size, taps), g.output_shape
+
+
 @functools.lru_cache(maxsize=1024)
 def fft_layout(g: Geometry, on_host: bool = True) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """FFT lengths, and where the first output sits in the circular result, per axis.
@@ -299,6 +354,8 @@ def _scatter(xp, x, oriented, g: Geometry, work):
     method's) with a ``(Q, stride)`` table of the dilated kernel, or window by window
     when the copy would be big.  No multiply touches a stuffed zero.
     """
+    if xp is np and g.ndim == 1:
+        return _scatter_1d(x, oriented, g, work)
     ndim, strides = g.ndim, g.stride
     taps, positions = scatter_shape(g)
     # table[q..., r...]: the dilated kernel at (Q-1-q)*s + r, zero past its end
@@ -324,9 +381,29 @@ def _scatter(xp, x, oriented, g: Geometry, work):
             view = padded[tuple(slice(j, j + m) for j, m in zip(q, positions))]
             xp.multiply(view[spread_axes], table[q], out=scratch)
             xp.add(phases, scratch, out=phases)
-    # (m..., r...) → z = m*s + r on every axis, then crop the padding: out[o] = z[o + p]
+    # (m..., r...) → z = m*s + r on every axis
     order = tuple(v for axis in range(ndim) for v in (axis, ndim + axis))
     z = phases.transpose(order).reshape(tuple(m * s for m, s in zip(positions, strides)))
+    return _cropped(xp, z, g, work)
+
+
+def _scatter_1d(x, oriented, g: Geometry, work):
+    """1-D on the host: phase ``r`` is numpy.convolve of x with the taps at ``q*s + r``."""
+    ((taps,), (positions,)), (stride,) = scatter_shape(g), g.stride
+    spread = np.zeros(taps * stride, dtype=work)
+    spread[: g.effective_kernel[0] : g.dilation[0]] = oriented
+    z = np.empty(positions * stride, dtype=work)
+    for r in range(stride):
+        phase = spread[r::stride]
+        if phase.any():
+            z[r::stride] = np.convolve(x, phase, "full")
+        else:  # a stride longer than the kernel leaves phases without taps
+            z[r::stride] = 0
+    return _cropped(np, z, g, work)
+
+
+def _cropped(xp, z, g: Geometry, work):
+    """Crop a transposed convolution's padding off its scatter ``z``: ``out[o] = z[o + p]``."""
     lo = tuple(b for b, _ in g.explicit)
     if all(p + o <= n for p, o, n in zip(lo, g.output_shape, z.shape)):
         return z[tuple(slice(p, p + o) for p, o in zip(lo, g.output_shape))]
