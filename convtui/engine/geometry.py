@@ -631,6 +631,8 @@ class Geometry:
 
         >>> plan((4,), (3,), "full").formula()
         ['out = floor((n + pb + pa - d·(k-1) - 1) / s) + 1 = floor((4 + 2 + 2 - 1·(3-1) - 1) / 1) + 1 = 6']
+        >>> plan((2,), (5,), "valid").formula()
+        ['out = floor((n + pb + pa - d·(k-1) - 1) / s) + 1 = floor((2 + 0 + 0 - 1·(5-1) - 1) / 1) + 1 = -2: the kernel fits nowhere, so out = 0']
         >>> plan((3,), (3,), "valid", stride=2, output_padding=1, transposed=True).formula()
         ['out = (n-1)·s - pb - pa + d·(k-1) + op + 1 = (3-1)·2 - 0 - 0 + 1·(3-1) + 1 + 1 = 8']
         """
@@ -652,9 +654,11 @@ class Geometry:
                     f"({n}-1)·{s} - {b} - {a} + {d}·({k}-1) + {op} + 1 = {out}"
                 )
                 continue
+            raw = (n + b + a - d * (k - 1) - 1) // s + 1
+            result = f"{out}" if raw == out else f"{raw}: the kernel fits nowhere, so out = {out}"
             lines.append(
                 "out = floor((n + pb + pa - d·(k-1) - 1) / s) + 1 = "
-                f"floor(({n} + {b} + {a} - {d}·({k}-1) - 1) / {s}) + 1 = {out}"
+                f"floor(({n} + {b} + {a} - {d}·({k}-1) - 1) / {s}) + 1 = {result}"
             )
         return lines
 

@@ -81,6 +81,7 @@ class Scatter:
     outputs: np.ndarray
     weights: np.ndarray
     products: np.ndarray
+    output_shape: tuple[int, ...] = ()
 
     def equation(self, fmt=None) -> str:
         """``x[i] = v adds v·w: y[a] += p, y[b] += q, …``.
@@ -92,12 +93,18 @@ class Scatter:
         fmt = fmt or _format_number
         name = "x[" + ",".join(str(i) for i in self.index) + "]"
         parts = [
-            f"y[{o}] += {fmt(self.value)}·{fmt(w)} = {fmt(p)}"
+            f"y[{self._output_name(o)}] += {fmt(self.value)}·{fmt(w)} = {fmt(p)}"
             for o, w, p in zip(self.outputs.tolist(), self.weights.tolist(), self.products.tolist())
             if o >= 0
         ]
         landed = ", ".join(parts) if parts else "nothing (padding crops every product)"
         return f"{name} = {fmt(self.value)} adds {fmt(self.value)}·w: {landed}"
+
+    def _output_name(self, flat: int) -> str:
+        """An output's index as the steps name it: ``2`` in 1-D, ``0,2`` in 2-D."""
+        if len(self.output_shape) < 2:
+            return str(flat)
+        return ",".join(str(int(i)) for i in np.unravel_index(flat, self.output_shape))
 
 
 def _format_number(v) -> str:
@@ -210,7 +217,9 @@ class Steps(Sequence):
         value = self._x[flat]
         with np.errstate(invalid="ignore", over="ignore"):
             products = (value * self._oriented).astype(self._work)
-        return Scatter(index, value.item(), outputs, self._oriented, products)
+        return Scatter(
+            index, value.item(), outputs, self._oriented, products, self.geometry.output_shape
+        )
 
     def overlap(self) -> np.ndarray:
         """How many products land on each output of a transposed convolution.
