@@ -210,6 +210,9 @@ def _tap_slices(g: Geometry, tap) -> tuple:
 def _columns(xp, padded, g: Geometry, groups: int):
     """im2col: ``(N, groups, C_in/groups * taps, steps)``, one column per step."""
     n, c = padded.shape[:2]
+    if padded.shape[2:] == g.output_shape and padded.flags.c_contiguous:
+        # a 1×1 kernel at stride 1 (a channel mix): the input is its own columns
+        return padded.reshape(n, groups, c // groups, g.size)
     spatial = padded.strides[2:]
     shape = (n, c) + g.kernel_shape + g.output_shape
     strides = (
