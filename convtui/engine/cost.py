@@ -16,7 +16,14 @@ import math
 import numpy as np
 
 from .geometry import Geometry, plan
-from .methods import CHUNK_MAX, WINDOWS_MAX, blocks_plan, fft_layout, scatter_shape
+from .methods import (
+    CHUNK_MAX,
+    WINDOWS_MAX,
+    blocks_plan,
+    fft_layout,
+    fused_direct,
+    scatter_shape,
+)
 
 __all__ = ["auto_is_direct", "choose"]
 
@@ -186,11 +193,24 @@ def auto_is_direct(n: int, k: int, mode: str) -> bool:
 
 # On the GPU (cupy) every method is a handful of kernel launches whose cost
 # barely depends on size until the device memory's bandwidth is the limit.
-# NOT YET MEASURED: these are placeholders of the right order for a data-centre
-# GPU, to be fitted with bench/gpu.py on a GPU; only their ratios matter.
-_GPU_LAUNCH = 8e-6  # one CuPy kernel launch, Python overhead included
-_GPU_BYTE = 0.5e-12  # per byte read or written in device memory (about 2 TB/s)
+# Measured with ``python bench/gpu.py --fit`` on an NVIDIA H200 (CuPy 14.2, CUDA 13):
+# the median time of a one-element add (launch), of a 2**27-float add (per byte
+# moved: 2.5 TB/s), and of rfftn + irfftn round trips (4.2 passes over the spectrum
+# per transform at 2**24 points, 3.6 at 4096²); the fused direct method's cost per
+# multiply-add from cupyx's ndimage.correlate (0.6-0.8 ps at 16M outputs with 9-64
+# taps).  See BENCHMARKS.md, GPU.
+_GPU_LAUNCH = 13.4e-6  # one CuPy kernel launch, Python overhead included
+_GPU_BYTE = 0.40e-12  # per byte read or written in device memory (2.5 TB/s)
 _GPU_FFT_PASSES = 4  # passes over the data per transform of a large array
+_GPU_MAC = 0.65e-12  # fused direct (ndimage.correlate), per float32 multiply-add
+
+
+def _gpu_cost_fused(g: Geometry, itemsize: int) -> float:
+    # one pass over the (padded) input and the output it computes for every cell,
+    # every tap of the dilated kernel multiplied (its zeros too)
+    cells = math.prod(g.padded_shape)
+    macs = cells * math.prod(g.effective_kernel)
+    return 3 * _GPU_LAUNCH + 2 * cells * itemsize * _GPU_BYTE + macs * _GPU_MAC * itemsize / 4
 
 
 def _gpu_cost_windows(count: int, taps: int, itemsize: int) -> float:
@@ -198,7 +218,9 @@ def _gpu_cost_windows(count: int, taps: int, itemsize: int) -> float:
     return 4 * _GPU_LAUNCH + 3 * count * taps * itemsize * _GPU_BYTE
 
 
-def _gpu_cost_direct(g: Geometry, itemsize: int) -> float:
+def _gpu_cost_direct(g: Geometry, itemsize: int, fused: bool) -> float:
+    if fused:
+        return _gpu_cost_fused(g, itemsize)
     taps = math.prod(g.kernel_shape)
     if _fits(g.size, taps, itemsize):
         return _gpu_cost_windows(g.size, taps, itemsize)
@@ -231,24 +253,32 @@ def _gpu_cost_scatter(g: Geometry, itemsize: int) -> float:
     return windows + 2 * _GPU_LAUNCH + 2 * out_bytes * itemsize * _GPU_BYTE
 
 
-def _gpu_slide_costs(g: Geometry, itemsize: int) -> dict[str, float]:
+def _gpu_slide_costs(g: Geometry, itemsize: int, fused: bool) -> dict[str, float]:
     return {
-        "direct": _gpu_cost_direct(g, itemsize),
+        "direct": _gpu_cost_direct(g, itemsize, fused),
         "fft": _gpu_cost_fft(g, itemsize),
         "overlap_save": _gpu_cost_overlap_save(g, itemsize),
     }
 
 
-def _gpu_costs(g: Geometry, itemsize: int) -> dict[str, float]:
-    """The GPU's counterpart of :func:`_host_costs` (see above)."""
+def _gpu_costs(g: Geometry, itemsize: int, fused: bool = False) -> dict[str, float]:
+    """The GPU's counterpart of :func:`_host_costs` (see above).
+
+    ``fused``: whether the direct method runs as one fused kernel (real floats with
+    cupyx, :func:`~convtui.engine.methods.fused_direct`) rather than a window copy
+    or a launch per tap.
+    """
     if g.transposed:
         slide = g.slide[1]
         if slide is None:
             return {"direct": 0.0}
-        return {**_gpu_slide_costs(slide, itemsize), "scatter": _gpu_cost_scatter(g, itemsize)}
+        return {
+            **_gpu_slide_costs(slide, itemsize, fused),
+            "scatter": _gpu_cost_scatter(g, itemsize),
+        }
     if g.padding_mode != "zeros":
-        return _gpu_slide_costs(g.filled, itemsize)
-    return _gpu_slide_costs(g, itemsize)
+        return _gpu_slide_costs(g.filled, itemsize, fused)
+    return _gpu_slide_costs(g, itemsize, fused)
 
 
 # ---------------------------------------------------------------- choosing
@@ -261,7 +291,9 @@ def _fft_is_safe(xp, x, w) -> bool:
         norm = math.sqrt(float(xp.sum(x.astype(np.float64) ** 2)))
         norm *= math.sqrt(float(xp.sum(w.astype(np.float64) ** 2)))
         return norm * math.log2(max(x.size + w.size, 2)) < 2.0**44
-    return bool(xp.isfinite(x).all()) and bool(xp.isfinite(w).all())
+    # one reduction each: a NaN or inf anywhere makes the sum NaN or inf (so can an
+    # overflow of finite values, which then only keeps the exact method)
+    return bool(xp.isfinite(x.sum())) and bool(xp.isfinite(w.sum()))
 
 
 def choose(xp, x, w, g: Geometry) -> str:
@@ -271,7 +303,7 @@ def choose(xp, x, w, g: Geometry) -> str:
     if g.size == 0:
         return "direct"
     if xp is not np:
-        costs = _gpu_costs(g, x.dtype.itemsize)
+        costs = _gpu_costs(g, x.dtype.itemsize, fused_direct(xp, x.dtype) is not None)
         best = min(costs, key=costs.get)
         if best not in _EXACT and not _fft_is_safe(xp, x, w):
             exact = {name: cost for name, cost in costs.items() if name in _EXACT}

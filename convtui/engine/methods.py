@@ -145,9 +145,55 @@ def _direct(xp, x, oriented, g: Geometry, work):
     """
     if xp is np and g.ndim == 1 and (g.stride == (1,) or g.dilation == (1,)):
         return _direct_1d(x, oriented, g, work)
+    ndimage = fused_direct(xp, work)
+    if ndimage is not None:
+        return _direct_ndimage(ndimage, xp, x, oriented, g, work)
     if windows_fit(g.size, math.prod(g.kernel_shape), np.dtype(work).itemsize):
         return _direct_windows(xp, x, oriented, g, work)
     return _slide_taps(xp, x, oriented, g, work)
+
+
+def fused_direct(xp, dtype):
+    """cupyx.scipy.ndimage for real floats on CuPy (every window in one fused kernel), or None.
+
+    The GPU has no loop as cheap as numpy.convolve's on the host; cupyx's ndimage
+    correlation is CuPy's own, one kernel launch for any kernel size.  Integers stay
+    on the exact int64 paths, complex numbers on the windows and the tap loop.
+    """
+    if xp is np or np.dtype(dtype).kind != "f" or getattr(xp, "__name__", "") != "cupy":
+        return None
+    try:
+        import cupyx.scipy.ndimage as ndimage
+    except ImportError:  # a stand-in for cupy (tests/engine/fake_cupy.py) has no cupyx
+        return None
+    return ndimage
+
+
+def _direct_ndimage(ndimage, xp, x, oriented, g: Geometry, work):
+    """On the GPU: ``ndimage.correlate`` (zero boundary), read where the windows start.
+
+    Output ``c`` of ndimage's correlation sums the window starting ``ke//2`` cells
+    before ``c``, so step ``t`` (window start ``t*stride - pad_before``) is its output
+    ``t*stride - pad_before + ke//2``.  When every step's output lies inside the input
+    the input needs no padded copy; otherwise it slides over the padded input.
+    """
+    kernel = oriented
+    if any(d > 1 for d in g.dilation):
+        kernel = xp.zeros(g.effective_kernel, dtype=oriented.dtype)
+        kernel[tuple(slice(None, None, d) for d in g.dilation)] = oriented
+    first = [ke // 2 - b for ke, (b, _) in zip(g.effective_kernel, g.pad)]
+    inside = all(
+        f >= 0 and f + (o - 1) * s < n
+        for f, o, s, n in zip(first, g.output_shape, g.stride, g.input_shape)
+    )
+    source = x
+    if not inside:
+        source = _zero_padded(xp, x, g, work)
+        first = [ke // 2 for ke in g.effective_kernel]
+    full = ndimage.correlate(source, kernel, mode="constant", cval=0.0)
+    return full[
+        tuple(slice(f, f + (o - 1) * s + 1, s) for f, o, s in zip(first, g.output_shape, g.stride))
+    ]
 
 
 def _direct_1d(x, oriented, g: Geometry, work):

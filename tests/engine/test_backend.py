@@ -488,3 +488,34 @@ async def test_the_app_shows_the_gpu_in_use(monkeypatch):
     async with app.run_test(size=(120, 40)):
         assert "computed with cupy (GPU 0: Fake GPU 80GB)" in flat_text(app, "#mode")
         assert output(app) == [5, 16, 34, 52, 45, 28]
+
+
+# ---------------------------------------------------------------- the GPU's fused direct
+
+
+@pytest.mark.parametrize("case", CASES + [c[:6] + ("numpy",) for c in PADDING_CASES])
+def test_fused_direct_reads_the_right_windows(case):
+    # cupyx.scipy.ndimage is scipy.ndimage on the GPU: the same call with scipy's module
+    # checks which of its outputs the fused direct path reads, for every geometry
+    import scipy.ndimage
+
+    from convtui.engine import methods
+
+    xs, ws, mode, stride, dilation, padding, convention = case
+    rng = np.random.default_rng(sum(xs) + sum(ws))
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+    for flip in (True, False):
+        g = plan(
+            x.shape,
+            w.shape,
+            mode,
+            flip=flip,
+            stride=stride,
+            dilation=dilation,
+            padding=padding,
+            convention=convention,
+        )
+        oriented = w[(slice(None, None, -1),) * w.ndim] if flip else w
+        got = methods._direct_ndimage(scipy.ndimage, np, x, oriented, g, np.float64)
+        want = _reference(x, w, mode, flip, stride, dilation, padding, convention)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
