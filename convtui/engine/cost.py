@@ -38,7 +38,8 @@ _COST_CONVOLVE_MAC = 0.12e-9  # numpy.convolve, per multiply-add
 _COST_SMALL_KERNEL_OUT = 0.6e-9  # the same for float kernels of <= 11 taps, which numpy
 _COST_SMALL_KERNEL_MAC = 0.22e-9  # slides in one unrolled loop (its small_correlate)
 _COST_COPY = 0.5e-9  # per element of a padded or strided copy
-_COST_WINDOWS_CALL = 5e-6  # windows and one product: padding, view, copy, matmul calls
+_COST_WINDOWS_CALL = 5e-6  # windows in blocks: padding, view, buffer
+_COST_WINDOWS_BLOCK = 3e-6  # per block of windows: its copy and product calls
 _COST_WINDOW_ELEMENT = 0.5e-9  # per window value: its copy and its multiply-add
 _COST_WINDOW_ROW = 6e-9  # per row of the copy (the copy's inner loop runs along a row)
 _COST_GEMM_MAC = 0.1e-9  # per multiply-add of scatter's matrix-matrix product
@@ -78,22 +79,34 @@ def _cost_direct_1d(g: Geometry, dtype) -> float:
     return phases * _cost_np_convolve(-(-count // phases), k, dtype) + 2 * _COST_COPY * padded
 
 
-def _fits(count: int, taps: int, itemsize: int) -> bool:
-    """Whether methods.windows_fit lets the windows be copied (memory limit aside)."""
-    return count * taps * itemsize <= WINDOWS_MAX
+def _fits(per_row: int, taps: int, itemsize: int) -> bool:
+    """Whether methods.windows_fit lets a row of windows be copied (memory limit aside)."""
+    return per_row * taps * itemsize <= WINDOWS_MAX
 
 
-def _cost_windows(count: int, taps: int, row: int) -> float:
-    """``count`` windows of ``taps`` values copied side by side, rows ``row`` long."""
-    return _COST_WINDOWS_CALL + count * taps * (_COST_WINDOW_ELEMENT + _COST_WINDOW_ROW / row)
+def _cost_windows(outputs, taps: int, row: int, itemsize: int) -> float:
+    """methods._times_windows: windows of ``taps`` values copied in blocks of output rows.
+
+    ``row``: how long the copy's inner loop runs (the longer of the last output and
+    the last kernel axis).
+    """
+    rows, per_row = outputs[0], math.prod(outputs[1:])
+    block = min(rows, max(1, WINDOWS_MAX // (taps * per_row * itemsize)))
+    values = rows * per_row * taps
+    return (
+        _COST_WINDOWS_CALL
+        + _COST_WINDOWS_BLOCK * -(-rows // block)
+        + values * (_COST_WINDOW_ELEMENT + _COST_WINDOW_ROW / row)
+    )
 
 
 def _cost_direct(g: Geometry, dtype) -> float:
     if g.ndim == 1 and (g.stride == (1,) or g.dilation == (1,)):
         return _cost_direct_1d(g, dtype)
-    taps = math.prod(g.kernel_shape)
-    if _fits(g.size, taps, np.dtype(dtype).itemsize):
-        return _cost_windows(g.size, taps, max(g.output_shape[-1], g.kernel_shape[-1]))
+    taps, itemsize = math.prod(g.kernel_shape), np.dtype(dtype).itemsize
+    if _fits(math.prod(g.output_shape[1:]), taps, itemsize):
+        row = max(g.output_shape[-1], g.kernel_shape[-1])
+        return _cost_windows(g.output_shape, taps, row, itemsize)
     return _COST_TAP_ELEMENT * g.size * taps + _COST_TAP_CALL * taps
 
 
@@ -140,9 +153,10 @@ def _cost_scatter(g: Geometry, dtype) -> float:
     interleave = _COST_COPY * count * phases  # the phases back in output order
     if g.ndim == 1:  # numpy.convolve per phase
         return phases * _cost_np_convolve(count, n_taps, dtype) + interleave
-    if _fits(count, n_taps, np.dtype(dtype).itemsize):
+    itemsize = np.dtype(dtype).itemsize
+    if _fits(math.prod(positions[1:]), n_taps, itemsize):
         product = _COST_GEMM_MAC * count * n_taps * phases
-        return _cost_windows(count, n_taps, positions[-1]) + product + interleave
+        return _cost_windows(positions, n_taps, positions[-1], itemsize) + product + interleave
     return n_taps * (_COST_TAP_ELEMENT * count * phases + _COST_TAP_CALL) + interleave
 
 
@@ -222,7 +236,7 @@ def _gpu_cost_direct(g: Geometry, itemsize: int, fused: bool) -> float:
     if fused:
         return _gpu_cost_fused(g, itemsize)
     taps = math.prod(g.kernel_shape)
-    if _fits(g.size, taps, itemsize):
+    if _fits(math.prod(g.output_shape[1:]), taps, itemsize):
         return _gpu_cost_windows(g.size, taps, itemsize)
     # per tap: one multiply and one add over the whole output (5 reads/writes)
     return taps * (2 * _GPU_LAUNCH + 5 * g.size * itemsize * _GPU_BYTE)

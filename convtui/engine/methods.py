@@ -89,9 +89,10 @@ def next_fast_len(n: int) -> int:
 
 # ---------------------------------------------------------------- the methods
 
-# Bytes of windows the direct path may copy side by side for one product (beyond it,
-# the tap loop, which keeps nothing but the output): measured with bench/engine.py
-WINDOWS_MAX = 2**21
+# Bytes of windows the direct and scatter paths copy side by side for one product: a
+# block of output rows at a time, so the copy stays in the cache (1 MiB was fastest with
+# bench/engine.py: 2048² with 3×3 in 25 ms against 63 tap by tap, 512² in 3.3 against 4.7)
+WINDOWS_MAX = 2**20
 
 
 def _reversed_dilated(xp, oriented, g: Geometry):
@@ -129,10 +130,44 @@ def _strided(xp, a, shape, strides):
     return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False)
 
 
-def windows_fit(count: int, taps: int, itemsize: int) -> bool:
-    """Whether ``count`` windows of ``taps`` values may be copied for one product."""
-    nbytes = count * taps * itemsize
+def windows_fit(per_row: int, taps: int, itemsize: int) -> bool:
+    """Whether the windows of one output row (``per_row`` windows) may be copied at once."""
+    nbytes = per_row * taps * itemsize
     return nbytes <= WINDOWS_MAX and nbytes <= get_memory_limit()
+
+
+def _times_windows(xp, view, matrix, out, taps_first: bool) -> None:
+    """``out[i] = window i · matrix`` for the windows a strided view holds, copied in blocks.
+
+    ``view`` is ``(taps..., outputs...)`` when ``taps_first``, else ``(outputs...,
+    taps...)``: the copy runs fastest along its last axis, so the longer of the last
+    output and the last kernel axis goes last.  Blocks of rows of the first output axis
+    are copied into one buffer of at most :data:`WINDOWS_MAX` bytes and multiplied
+    there, writing into ``out`` (contiguous, one row of ``matrix``'s columns per output).
+    """
+    ndim = view.ndim // 2
+    kernel_shape = view.shape[:ndim] if taps_first else view.shape[ndim:]
+    outputs = view.shape[ndim:] if taps_first else view.shape[:ndim]
+    taps, rows, per_row = math.prod(kernel_shape), outputs[0], math.prod(outputs[1:])
+    # on the GPU a block costs launches, not cache misses: as few as memory allows
+    budget = WINDOWS_MAX if xp is np else get_memory_limit() // 4
+    block = min(rows, max(1, budget // (taps * per_row * view.itemsize)))
+    flat = out.reshape((rows * per_row,) + matrix.shape[1:])
+    shape = (taps, block, per_row) if taps_first else (block, per_row, taps)
+    buffer = xp.empty(shape, dtype=view.dtype)
+    everything = (slice(None),) * ndim
+    for start in range(0, rows, block):
+        n = min(block, rows - start)
+        if taps_first:
+            part, cols = view[everything + (slice(start, start + n),)], buffer[:, :n]
+            cols.reshape(kernel_shape + (n,) + outputs[1:])[...] = part
+            cols = cols.reshape(taps, n * per_row)
+            product = (matrix, cols) if matrix.ndim == 1 else (cols.T, matrix)
+        else:
+            part, cols = view[start : start + n], buffer[:n]
+            cols.reshape((n,) + outputs[1:] + kernel_shape)[...] = part
+            product = (cols.reshape(n * per_row, taps), matrix)
+        xp.matmul(*product, out=flat[start * per_row : (start + n) * per_row])
 
 
 def _direct(xp, x, oriented, g: Geometry, work):
@@ -148,7 +183,8 @@ def _direct(xp, x, oriented, g: Geometry, work):
     ndimage = fused_direct(xp, work)
     if ndimage is not None:
         return _direct_ndimage(ndimage, xp, x, oriented, g, work)
-    if windows_fit(g.size, math.prod(g.kernel_shape), np.dtype(work).itemsize):
+    per_row = math.prod(g.output_shape[1:])
+    if windows_fit(per_row, math.prod(g.kernel_shape), np.dtype(work).itemsize):
         return _direct_windows(xp, x, oriented, g, work)
     return _slide_taps(xp, x, oriented, g, work)
 
@@ -232,23 +268,18 @@ def _direct_1d(x, oriented, g: Geometry, work):
 
 
 def _direct_windows(xp, x, oriented, g: Geometry, work):
-    """Every window the outputs read, copied side by side, times the kernel: one product.
-
-    The copy runs along its last axis fastest, so the longer of the last output axis
-    and the last kernel axis goes last.
-    """
+    """Every window the outputs read, copied side by side, times the kernel (in blocks)."""
     padded = _zero_padded(xp, x, g, work)
     out_steps = tuple(s * step for s, step in zip(g.stride, padded.strides))
     tap_steps = tuple(d * step for d, step in zip(g.dilation, padded.strides))
-    taps = math.prod(g.kernel_shape)
-    kernel = oriented.reshape(taps)
-    if g.output_shape[-1] >= g.kernel_shape[-1]:
-        shape, steps = g.kernel_shape + g.output_shape, tap_steps + out_steps
-        out = kernel @ _strided(xp, padded, shape, steps).reshape(taps, g.size)
+    taps_first = g.output_shape[-1] >= g.kernel_shape[-1]
+    if taps_first:
+        view = _strided(xp, padded, g.kernel_shape + g.output_shape, tap_steps + out_steps)
     else:
-        shape, steps = g.output_shape + g.kernel_shape, out_steps + tap_steps
-        out = _strided(xp, padded, shape, steps).reshape(g.size, taps) @ kernel
-    return out.reshape(g.output_shape)
+        view = _strided(xp, padded, g.output_shape + g.kernel_shape, out_steps + tap_steps)
+    out = xp.empty(g.output_shape, dtype=work)
+    _times_windows(xp, view, oriented.reshape(-1), out, taps_first)
+    return out
 
 
 def _slide_taps(xp, x, oriented, g: Geometry, work):
@@ -414,11 +445,12 @@ def _scatter(xp, x, oriented, g: Geometry, work):
     # x with Q-1 zeros each side: window m holds x[m-Q+1 .. m]
     padded = xp.zeros(tuple(n + 2 * (q - 1) for n, q in zip(g.input_shape, taps)), dtype=work)
     padded[tuple(slice(q - 1, q - 1 + n) for q, n in zip(taps, g.input_shape))] = x
-    n_taps, count, n_phases = math.prod(taps), math.prod(positions), math.prod(strides)
-    if windows_fit(count, n_taps, padded.itemsize):
+    n_taps, n_phases = math.prod(taps), math.prod(strides)
+    if windows_fit(math.prod(positions[1:]), n_taps, padded.itemsize):
         windows = _strided(xp, padded, taps + positions, padded.strides * 2)
-        phases = windows.reshape(n_taps, count).T @ table.reshape(n_taps, n_phases)
-        phases = phases.reshape(positions + strides)
+        phases = xp.empty(positions + strides, dtype=work)
+        matrix = xp.ascontiguousarray(table).reshape(n_taps, n_phases)
+        _times_windows(xp, windows, matrix, phases, taps_first=True)
     else:
         phases = xp.zeros(positions + strides, dtype=work)
         scratch = xp.empty(positions + strides, dtype=work)
@@ -427,36 +459,53 @@ def _scatter(xp, x, oriented, g: Geometry, work):
             view = padded[tuple(slice(j, j + m) for j, m in zip(q, positions))]
             xp.multiply(view[spread_axes], table[q], out=scratch)
             xp.add(phases, scratch, out=phases)
-    # (m..., r...) → z = m*s + r on every axis
-    order = tuple(v for axis in range(ndim) for v in (axis, ndim + axis))
-    z = phases.transpose(order).reshape(tuple(m * s for m, s in zip(positions, strides)))
-    return _cropped(xp, z, g, work)
+    out = _phase_output(xp, g, positions, work)
+    for r, (target, source) in _phase_places(g, positions):
+        out[target] = phases[source + r]
+    return out
 
 
 def _scatter_1d(x, oriented, g: Geometry, work):
     """1-D on the host: phase ``r`` is numpy.convolve of x with the taps at ``q*s + r``."""
-    ((taps,), (positions,)), (stride,) = scatter_shape(g), g.stride
+    ((taps,), positions), (stride,) = scatter_shape(g), g.stride
     spread = np.zeros(taps * stride, dtype=work)
     spread[: g.effective_kernel[0] : g.dilation[0]] = oriented
-    z = np.empty(positions * stride, dtype=work)
-    for r in range(stride):
+    out = _phase_output(np, g, positions, work)
+    for (r,), ((target,), (source,)) in _phase_places(g, positions):
         phase = spread[r::stride]
-        if phase.any():
-            z[r::stride] = np.convolve(x, phase, "full")
-        else:  # a stride longer than the kernel leaves phases without taps
-            z[r::stride] = 0
-    return _cropped(np, z, g, work)
-
-
-def _cropped(xp, z, g: Geometry, work):
-    """Crop a transposed convolution's padding off its scatter ``z``: ``out[o] = z[o + p]``."""
-    lo = tuple(b for b, _ in g.explicit)
-    if all(p + o <= n for p, o, n in zip(lo, g.output_shape, z.shape)):
-        return z[tuple(slice(p, p + o) for p, o in zip(lo, g.output_shape))]
-    out = xp.zeros(g.output_shape, dtype=work)  # output_padding past the last input's reach
-    kept = tuple(max(min(n - p, o), 0) for p, o, n in zip(lo, g.output_shape, z.shape))
-    out[tuple(slice(0, c) for c in kept)] = z[tuple(slice(p, p + c) for p, c in zip(lo, kept))]
+        if phase.any():  # a stride longer than the kernel leaves phases without taps
+            out[target] = np.convolve(x, phase, "full")[source]
+        else:
+            out[target] = 0
     return out
+
+
+def _phase_output(xp, g: Geometry, positions, work):
+    """The output buffer: zeros where output_padding reaches past every input's reach."""
+    reach = tuple(m * s - p for m, s, (p, _) in zip(positions, g.stride, g.explicit))
+    if all(o <= r for o, r in zip(g.output_shape, reach)):
+        return xp.empty(g.output_shape, dtype=work)
+    return xp.zeros(g.output_shape, dtype=work)
+
+
+def _phase_places(g: Geometry, positions):
+    """Where each phase goes: output ``o`` is position ``m`` of phase ``r`` for ``o + p = m*s + r``.
+
+    Yields ``(r, (target, source))``: the strided slice of the output and the slice of
+    the phase's positions that fill it, per axis (cropping the padding on the way).
+    """
+    axes = []
+    for m, s, (p, _), size in zip(positions, g.stride, g.explicit, g.output_shape):
+        places = []
+        for r in range(s):
+            first = (r - p) % s  # the first output of phase r
+            start = (first + p - r) // s  # ... is its position start
+            count = max(min(len(range(first, size, s)), m - start), 0)
+            places.append((slice(first, first + s * count, s), slice(start, start + count)))
+        axes.append(places)
+    for r in np.ndindex(*g.stride):
+        pairs = [axes[axis][phase] for axis, phase in enumerate(r)]
+        yield r, (tuple(t for t, _ in pairs), tuple(src for _, src in pairs))
 
 
 @functools.lru_cache(maxsize=256)

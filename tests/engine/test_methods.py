@@ -211,17 +211,22 @@ def test_strided_and_dilated_match_torch(method):
     _check(got, want, "direct" if method == "auto" else method)
 
 
-def test_the_windows_give_way_to_the_tap_loop_under_the_memory_limit(monkeypatch):
+def test_the_windows_are_copied_in_blocks_or_give_way_to_the_tap_loop(monkeypatch):
     rng = np.random.default_rng(8)
     x, w = _integer_valued(rng, (30, 30)), _integer_valued(rng, (5, 5))
     want = _reference(x, w, "full", True)
-    monkeypatch.setattr(methods, "WINDOWS_MAX", 0)
-    np.testing.assert_array_equal(convolve(x, w, method="direct"), want)
-    monkeypatch.undo()
-    old = set_memory_limit(2**16)  # less than the windows' copy, more than the padded input
-    try:
-        assert not methods.windows_fit(34 * 34, 25, 8)
+    for budget in (100, 25 * 8 * 34 * 3, 0):  # one row a block, a few rows, tap by tap
+        monkeypatch.setattr(methods, "WINDOWS_MAX", budget)
         np.testing.assert_array_equal(convolve(x, w, method="direct"), want)
+    monkeypatch.undo()
+    # a row of windows (349 outputs of 450 taps) above the memory limit: tap by tap
+    x, w = _integer_valued(rng, (4, 200)), _integer_valued(rng, (3, 150))
+    old = set_memory_limit(2**17)  # more than the padded input, less than one row's windows
+    try:
+        assert not methods.windows_fit(349, 450, 8)
+        np.testing.assert_array_equal(
+            convolve(x, w, method="direct"), _reference(x, w, "full", True)
+        )
     finally:
         set_memory_limit(old)
 
