@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import check_memory, get_array_module
-from .cost import _NUMPY_SMALL_KERNEL, auto_is_direct, choose
+from .cost import _NUMPY_SMALL_KERNEL, auto_is_direct, choose, gpu_choice
 from .geometry import Geometry, plan, plan_options
-from .methods import RUNNERS, next_fast_len, small_direct
+from .methods import RUNNERS, fused_direct, next_fast_len, small_direct
 
 __all__ = ["choose_method", "conv_transpose", "convolve", "correlate", "next_fast_len"]
 
@@ -254,11 +254,20 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
         x, oriented, g = reduce_to_slide(xp, x, oriented, g)
         if g is None:
             return xp.zeros(g_asked.output_shape, dtype=result)
-        if chosen == "auto":
+        fallback = None
+        if chosen == "auto" and xp is not np and np.dtype(work).kind in "fc":
+            # the GPU: no look at the data first (that waits for the device); an FFT
+            # result that is not finite came from a NaN or inf, and is computed again
+            # by the exact method, where a NaN stays in the windows that cover it
+            fused = fused_direct(xp, work) is not None
+            chosen, fallback = gpu_choice(g, np.dtype(work), fused)
+        elif chosen == "auto":
             chosen = choose(xp, x, w, g)
         if chosen != "direct":
             check_memory(g.memory("fft"), "the FFT buffers")
         out = RUNNERS[chosen](xp, x, oriented, g, work)
+        if fallback not in (None, chosen) and not bool(xp.isfinite(out.sum())):
+            out = RUNNERS[fallback](xp, x, oriented, g, work)
     if result.kind in "iu":
         out = xp.rint(out) if out.dtype.kind == "f" else out
     elif result.kind == "f" and out.dtype.kind == "c":

@@ -25,7 +25,7 @@ from .methods import (
     scatter_shape,
 )
 
-__all__ = ["auto_is_direct", "choose"]
+__all__ = ["auto_is_direct", "choose", "gpu_choice"]
 
 
 # ---------------------------------------------------------------- the host's costs
@@ -212,10 +212,14 @@ def auto_is_direct(n: int, k: int, mode: str) -> bool:
 # moved: 2.5 TB/s), and of rfftn + irfftn round trips (4.2 passes over the spectrum
 # per transform at 2**24 points, 3.6 at 4096²); the fused direct method's cost per
 # multiply-add from cupyx's ndimage.correlate (0.6-0.8 ps at 16M outputs with 9-64
-# taps).  See BENCHMARKS.md, GPU.
+# taps).  The passes per transform are then fitted to the forced methods' times in
+# the same run: the fft method (3 transforms of the whole) took 0.94-1.01 ms at 2**24
+# points, 4.6 passes a transform; overlap-save's batched blocks, which stay in the
+# cache, 0.58-0.72 ms, 2.7 passes.  See BENCHMARKS.md, GPU.
 _GPU_LAUNCH = 13.4e-6  # one CuPy kernel launch, Python overhead included
 _GPU_BYTE = 0.40e-12  # per byte read or written in device memory (2.5 TB/s)
-_GPU_FFT_PASSES = 4  # passes over the data per transform of a large array
+_GPU_FFT_PASSES = 4.6  # passes over the data per transform of a large array
+_GPU_BLOCK_PASSES = 2.7  # ... per batched transform of overlap-save's short blocks
 _GPU_MAC = 0.65e-12  # fused direct (ndimage.correlate), per float32 multiply-add
 
 
@@ -242,8 +246,10 @@ def _gpu_cost_direct(g: Geometry, itemsize: int, fused: bool) -> float:
     return taps * (2 * _GPU_LAUNCH + 5 * g.size * itemsize * _GPU_BYTE)
 
 
-def _gpu_fft_cost(total: int, transforms: int, itemsize: int) -> float:
-    passes = 2 + transforms * _GPU_FFT_PASSES  # pad, product and the transforms
+def _gpu_fft_cost(
+    total: int, transforms: int, itemsize: int, per_transform: float = _GPU_FFT_PASSES
+) -> float:
+    passes = 2 + transforms * per_transform  # pad, product and the transforms
     return 8 * _GPU_LAUNCH + passes * total * 2 * itemsize * _GPU_BYTE
 
 
@@ -257,7 +263,7 @@ def _gpu_cost_overlap_save(g: Geometry, itemsize: int) -> float:
         return math.inf
     nfft, blocks = layout
     # two batched transforms over all blocks, one small one for the kernel
-    return _gpu_fft_cost(blocks * nfft, 2, itemsize) + 4 * _GPU_LAUNCH
+    return _gpu_fft_cost(blocks * nfft, 2, itemsize, _GPU_BLOCK_PASSES) + 4 * _GPU_LAUNCH
 
 
 def _gpu_cost_scatter(g: Geometry, itemsize: int) -> float:
@@ -310,6 +316,19 @@ def _fft_is_safe(xp, x, w) -> bool:
     return bool(xp.isfinite(x.sum())) and bool(xp.isfinite(w.sum()))
 
 
+@functools.lru_cache(maxsize=1024)
+def gpu_choice(g: Geometry, dtype, fused: bool) -> tuple[str, str]:
+    """On the GPU: the cheapest method for these shapes, and the cheapest exact one.
+
+    The data are not looked at: reading a GPU array's values on the host waits for
+    the device, so :func:`~convtui.engine.conv.convolve` runs an FFT method first and
+    checks its result instead (see there).  ``fused``: see :func:`_gpu_costs`.
+    """
+    costs = _gpu_costs(g, np.dtype(dtype).itemsize, fused)
+    exact = {name: cost for name, cost in costs.items() if name in _EXACT}
+    return min(costs, key=costs.get), min(exact, key=exact.get)
+
+
 def choose(xp, x, w, g: Geometry) -> str:
     """The method for arrays ``x``, ``w`` over ``g``: a plain zero-padded slide (a
     padding mode's input already filled), or a transposed geometry with its own input.
@@ -317,11 +336,9 @@ def choose(xp, x, w, g: Geometry) -> str:
     if g.size == 0:
         return "direct"
     if xp is not np:
-        costs = _gpu_costs(g, x.dtype.itemsize, fused_direct(xp, x.dtype) is not None)
-        best = min(costs, key=costs.get)
-        if best not in _EXACT and not _fft_is_safe(xp, x, w):
-            exact = {name: cost for name, cost in costs.items() if name in _EXACT}
-            return min(exact, key=exact.get)
+        best, exact = gpu_choice(g, x.dtype, fused_direct(xp, x.dtype) is not None)
+        if best != exact and not _fft_is_safe(xp, x, w):
+            return exact
         return best
     dtype = np.result_type(x.dtype, w.dtype)
     best = _cheapest(g, dtype)

@@ -196,13 +196,15 @@ def fused_direct(xp, dtype):
     correlation is CuPy's own, one kernel launch for any kernel size.  Integers stay
     on the exact int64 paths, complex numbers on the windows and the tap loop.
     """
-    if xp is np or np.dtype(dtype).kind != "f" or getattr(xp, "__name__", "") != "cupy":
+    if xp is np or np.dtype(dtype).kind != "f":
         return None
     try:
+        import cupy
         import cupyx.scipy.ndimage as ndimage
-    except ImportError:  # a stand-in for cupy (tests/engine/fake_cupy.py) has no cupyx
+    except ImportError:
         return None
-    return ndimage
+    # a stand-in for cupy (tests/engine/fake_cupy.py) is not the cupy that cupyx uses
+    return ndimage if xp is cupy and getattr(cupy, "__file__", None) else None
 
 
 def _direct_ndimage(ndimage, xp, x, oriented, g: Geometry, work):
@@ -213,7 +215,7 @@ def _direct_ndimage(ndimage, xp, x, oriented, g: Geometry, work):
     ``t*stride - pad_before + ke//2``.  When every step's output lies inside the input
     the input needs no padded copy; otherwise it slides over the padded input.
     """
-    kernel = oriented
+    kernel = xp.ascontiguousarray(oriented)
     if any(d > 1 for d in g.dilation):
         kernel = xp.zeros(g.effective_kernel, dtype=oriented.dtype)
         kernel[tuple(slice(None, None, d) for d in g.dilation)] = oriented
