@@ -384,9 +384,7 @@ class Geometry:
         zero = np.zeros(self.padded_shape, dtype=bool)
         step = 1
         for axis in reversed(range(self.ndim)):
-            table = self._sources[axis].reshape(
-                (-1,) + (1,) * (self.ndim - axis - 1)
-            )
+            table = self._sources[axis].reshape((-1,) + (1,) * (self.ndim - axis - 1))
             flat += table * step
             zero |= table < 0
             step *= self.input_shape[axis]
