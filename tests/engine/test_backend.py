@@ -519,3 +519,25 @@ def test_fused_direct_reads_the_right_windows(case):
         got = methods._direct_ndimage(scipy.ndimage, np, x, oriented, g, np.float64)
         want = _reference(x, w, mode, flip, stride, dilation, padding, convention)
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_a_stand_in_for_cupy_never_reaches_cupyx(monkeypatch):
+    # on a GPU machine cupyx imports even while the fake cupy stands in: the fused
+    # direct path must still refuse the fake's arrays (cupyx would raise TypeError)
+    from convtui.engine import methods
+
+    ndimage = types.ModuleType("cupyx.scipy.ndimage")
+    for name in ("cupyx", "cupyx.scipy", "cupyx.scipy.ndimage"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "cupyx.scipy.ndimage", ndimage)
+    sys.modules["cupyx"].scipy = sys.modules["cupyx.scipy"]
+    sys.modules["cupyx.scipy"].ndimage = ndimage
+    fake = fake_cupy.make()
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    assert methods.fused_direct(fake, np.float32) is None
+    assert methods.fused_direct(np, np.float32) is None
+    real_like = types.SimpleNamespace(
+        ndarray=type("ndarray", (), {"__module__": "cupy._core.core"})
+    )
+    assert methods.fused_direct(real_like, np.float32) is ndimage
+    assert methods.fused_direct(real_like, np.int64) is None  # integers stay exact
