@@ -531,11 +531,7 @@ def gradient_terms(
     mode: str = "full",
     *,
     flip: bool = True,
-    stride=1,
-    dilation=1,
-    padding=None,
-    padding_mode: str = "zeros",
-    convention: str = "numpy",
+    **options,
 ):
     """Each weight's share of the gradient at each step: the tied-weights table.
 
@@ -544,7 +540,9 @@ def gradient_terms(
     ``(output.size, kernel.size)`` whose entry ``[i, j]`` is ``grad_output.flat[i]``
     times the input value that weight ``w.flat[j]`` multiplied at step ``i`` (0 where
     it sat on a padded zero; with another ``padding_mode`` a padded cell holds a copy
-    of an input, and the term uses it).  Its column sums are dL/dw.
+    of an input, and the term uses it).  Its column sums are dL/dw.  Options as for
+    :func:`~convtui.engine.geometry.plan` (stride, dilation, padding, padding_mode,
+    convention).
 
     Examples
     --------
@@ -560,17 +558,7 @@ def gradient_terms(
     x = _real_array(xp, x, "x")
     if isinstance(kernel_shape, int | np.integer):
         kernel_shape = (int(kernel_shape),)
-    g = plan(
-        x.shape,
-        kernel_shape,
-        mode,
-        flip=flip,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        padding_mode=padding_mode,
-        convention=convention,
-    )
+    g = plan(x.shape, kernel_shape, mode, flip=flip, **options)
     grad_output = _real_array(xp, grad_output, "grad_output")
     if grad_output.shape != g.output_shape and grad_output.shape != (g.size,):
         raise ValueError(
