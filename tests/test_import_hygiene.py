@@ -1,9 +1,16 @@
-"""The engine stays headless, and imports point one way: app and lessons → engine."""
+"""The engine stays headless, and imports point one way (DESIGN.md's layers).
+
+engine ← lab, codegen, sessions, lessons, presets, commands ← app; ``cli.py`` imports
+what it dispatches to and nothing imports it; no cycles.  Imports inside functions
+count: a cycle must fail here, not hide behind a late import.
+"""
 
 import ast
 import pathlib
 import subprocess
 import sys
+
+import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "convtui"
 
@@ -73,3 +80,105 @@ def test_every_public_name_is_there_loaded_on_first_use_or_not():
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("an unknown name must raise AttributeError")
+
+
+# ---------------------------------------------------------------- the layers
+
+
+def module_name(path: pathlib.Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def imports_of(name: str) -> set[str]:
+    """The modules of ours that ``name`` imports anywhere in its text (functions too)."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            module = node.module or ""
+            if node.level:
+                module = f"{base}.{module}" if module else base
+            # ``from . import conv`` imports the module convtui.commands.conv
+            targets = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found.update(t for t in targets if t in MODULES and t != name)
+    return found
+
+
+GRAPH = {name: imports_of(name) for name in MODULES}
+
+
+def layer(name: str) -> str:
+    """``engine``, ``app``, ``cli``, the top package, or the middle layer."""
+    parts = name.split(".")
+    if len(parts) == 1:
+        return "package"
+    if parts[1] in ("engine", "app", "cli", "__main__"):
+        return parts[1]
+    return "middle"  # lab, codegen, sessions, lessons, presets, commands, paths
+
+
+ALLOWED = {
+    "engine": {"engine"},
+    "middle": {"engine", "middle"},
+    "app": {"engine", "middle", "app"},
+    "cli": {"engine", "middle"},  # and convtui.app.launch, which it dispatches to (below)
+    "__main__": {"cli"},
+    "package": {"engine"},
+}
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    wrong = [
+        f"{name} imports {target}"
+        for name, targets in sorted(GRAPH.items())
+        for target in sorted(targets)
+        if layer(target) not in ALLOWED[layer(name)]
+        and not (name == "convtui.cli" and target in ("convtui.app", "convtui.app.launch"))
+    ]
+    assert wrong == []
+
+
+def test_nothing_imports_the_command_line_dispatcher():
+    importers = sorted(name for name, targets in GRAPH.items() if "convtui.cli" in targets)
+    assert importers == ["convtui.__main__"]
+
+
+def test_there_are_no_import_cycles():
+    cycles, state = [], {}
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = "open"
+        for target in sorted(GRAPH[name]):
+            if state.get(target) == "open":
+                cycles.append(" → ".join(path[path.index(target) :] + [target]))
+            elif target not in state:
+                visit(target, path + [target])
+        state[name] = "done"
+
+    for name in sorted(GRAPH):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("convtui.commands.conv", {"convtui.commands", "convtui.commands.args"}),
+        ("convtui.app.launch", {"convtui.commands.app_flags"}),
+    ],
+)
+def test_the_import_graph_reads_relative_imports(name, expected):
+    assert expected <= GRAPH[name]

@@ -15,11 +15,12 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from ..engine.geometry import OPTION_NAMES
 from ..engine.parse import parse_array
 from ..engine.setup import Setup
+from ..presets import SEED, kernel_for
 from .commands import ActionCommands
 from .palette import SafeCommandPalette
-from .presets import SEED
 from .screens.help import HelpScreen
 from .screens.lessons import LESSON_BINDINGS, LessonActions
 from .screens.playground import PlaygroundScreen
@@ -27,7 +28,7 @@ from .session_actions import SESSION_BINDINGS, SessionActions
 
 __all__ = ["ConvApp", "make_app", "setup_from_options"]
 
-SETUP_OPTIONS = ("input", "kernel", "mode", "flip", "stride", "dilation", "padding", "convention")
+SETUP_OPTIONS = ("input", "kernel", *OPTION_NAMES)
 
 
 class ConvApp(LessonActions, SessionActions, App):
@@ -128,9 +129,7 @@ def setup_from_options(options: dict[str, Any]) -> Setup:
         fields["flip"] = not options["correlate"]
     base = {"input": SEED.input, "kernel": SEED.kernel}
     if "input" in fields and "kernel" not in fields:
-        base["kernel"] = (
-            SEED.kernel if np.ndim(fields["input"]) == 1 else [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
-        )
+        base["kernel"] = kernel_for(np.ndim(fields["input"]))
     return Setup(**{**base, **fields})
 
 

@@ -54,7 +54,7 @@ def parse_args(parser, argv: list[str]):
 
 def input_text(text: str, flag: str = "X") -> str:
     """``text`` itself, or standard input's text when it is ``-``."""
-    from ..cli import UsageError
+    from .args import UsageError
 
     if text.strip() != "-":
         return text

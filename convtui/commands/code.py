@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import ArgumentParser, add_layer_arguments, add_setup_arguments
 from . import parse_args
+from .args import ArgumentParser, add_layer_arguments, add_setup_arguments
 from .conv import build_setup
 
 __all__ = ["build_parser", "run"]

@@ -11,9 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..cli import ArgumentParser, UsageError, parse_text_array, per_axis_number, whole_number
 from ..engine.geometry import MODES, PADDING_MODES
 from . import colour, format_array, input_text, jsonable, parse_args
+from .args import (
+    ArgumentParser,
+    UsageError,
+    flag_message,
+    parse_text_array,
+    per_axis_number,
+    whole_number,
+)
 
 __all__ = ["build_parser", "names_table", "run", "table"]
 
@@ -252,8 +259,6 @@ def run(argv: list[str]) -> int:
             rows = compare(x, w, args.mode or "same")
             text = json.dumps(_rows_json(rows), allow_nan=False) if args.json else table(rows)
     except (ValueError, OverflowError) as exc:
-        from ..cli import _flag_message
-
-        raise UsageError(_flag_message(str(exc))) from None
+        raise UsageError(flag_message(str(exc))) from None
     print(text)
     return 0

@@ -17,14 +17,14 @@ import math
 
 import numpy as np
 
-from ..cli import (
+from . import colour, format_array, format_number, input_text, jsonable, parse_args
+from .args import (
     ArgumentParser,
     UsageError,
     add_layer_arguments,
     add_setup_arguments,
     setup_from_args,
 )
-from . import colour, format_array, format_number, input_text, jsonable, parse_args
 
 __all__ = ["build_parser", "run"]
 

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..cli import ArgumentParser, UsageError
+from .args import ArgumentParser, UsageError
 
 __all__ = ["build_parser", "run"]
 

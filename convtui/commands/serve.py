@@ -11,8 +11,8 @@ import argparse
 import shlex
 import sys
 
-from ..cli import ArgumentParser, UsageError
 from . import parse_args
+from .args import ArgumentParser, UsageError
 
 __all__ = ["INSTALL_HINT", "app_command", "build_parser", "run"]
 
@@ -68,7 +68,7 @@ def run(argv: list[str]) -> int:
     if isinstance(args, int):  # --help was printed
         return args
     if app_args:
-        from ..app.launch import app_options
+        from .app_flags import app_options
 
         app_options(app_args)  # a bad app flag is refused here, not in every browser tab
     try:

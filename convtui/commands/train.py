@@ -13,8 +13,8 @@ import sys
 
 import numpy as np
 
-from ..cli import ArgumentParser, UsageError
 from . import colour, parse_args
+from .args import ArgumentParser, UsageError
 
 __all__ = ["build_parser", "run"]
 

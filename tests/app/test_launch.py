@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from convtui.app.launch import app_options
-from convtui.cli import UsageError, main
+from convtui.cli import main
+from convtui.commands.app_flags import app_options
+from convtui.commands.args import UsageError
 
 
 def test_bad_input_text_names_the_flag_and_exits_2(capsys):

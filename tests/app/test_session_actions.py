@@ -7,12 +7,12 @@ import json
 import pytest
 
 from convtui.app import make_app
-from convtui.app.launch import app_options
 from convtui.app.screens.lab import LabScreen
 from convtui.app.screens.session_dialogs import RestoreScreen, SaveSessionScreen
 from convtui.app.widgets.code_pane import CodePane
 from convtui.cli import main
 from convtui.codegen import snippet
+from convtui.commands.app_flags import app_options
 from convtui.engine.setup import Setup
 from convtui.sessions import autosave_path, load_session, save_session
 from tests.app.helpers import output, pane_text
@@ -116,6 +116,31 @@ def test_fresh_and_open_skip_the_offer(data_dir, tmp_path):
     save_session(other, Setup([9], [1]))
     assert "restore" not in app_options(["--open", str(other)])
     assert app_options([])["restore"] == autosave_path()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--input", "1 2 3", "--kernel", "4 5"],
+        ["--input", "1 2 3"],
+        ["--mode", "same"],
+        ["--lesson", "1"],
+    ],
+)
+def test_a_setup_on_the_command_line_is_used_without_the_offer(data_dir, argv):
+    # the question "Restore the playground you left?" once threw --input and --kernel away
+    save_session(autosave_path(), Setup([1, 2, 3], [1, 1], "same"))
+    options = app_options(argv)
+    assert "restore" not in options and options["autosave"]
+
+
+async def test_convtui_with_input_and_kernel_starts_on_them(data_dir):
+    save_session(autosave_path(), Setup([9, 9], [1], "same"))
+    app = make_app(**app_options(["--input", "1 2 3", "--kernel", "4 5"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, RestoreScreen)
+        assert output(app) == [4, 13, 22, 15]  # np.convolve([1, 2, 3], [4, 5])
 
 
 async def test_corrupt_autosave_is_reported_not_fatal(data_dir):

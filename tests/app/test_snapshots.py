@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from convtui.app import make_app
-from convtui.app.presets import PRESETS
+from convtui.presets import PRESETS
 
 BLUR = next(p for p in PRESETS if p.name == "image + blur").setup
 

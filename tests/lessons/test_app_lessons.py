@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from convtui.app import make_app
-from convtui.app.launch import app_options
 from convtui.app.screens.lessons import LessonListScreen
-from convtui.cli import UsageError, main
+from convtui.cli import main
+from convtui.commands.app_flags import app_options
+from convtui.commands.args import UsageError
 from convtui.lessons import Progress, expected_answer, load_course
 
 SIZE = (140, 42)

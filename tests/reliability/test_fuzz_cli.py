@@ -7,8 +7,9 @@ The subcommands draw the padding modes, causal mode and the transposed flags too
 import numpy as np
 import pytest
 
-from convtui.app.launch import app_options
-from convtui.cli import UsageError, main
+from convtui.cli import main
+from convtui.commands.app_flags import app_options
+from convtui.commands.args import UsageError
 
 CLI_CASES = 3000
 APP_CASES = 2000

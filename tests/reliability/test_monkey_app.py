@@ -27,7 +27,7 @@ import pytest
 from textual.widgets import Input
 
 from convtui.app import make_app
-from convtui.app.presets import PRESETS
+from convtui.presets import PRESETS
 from tests.app.helpers import drained, queue_click, queue_keys
 
 SEEDS = list(range(8))

@@ -27,8 +27,8 @@ from textual.widgets import Input
 
 from ...engine.geometry import CONVENTIONS, MODES
 from ...engine.setup import Result, Setup
+from ...presets import PRESETS, SEED
 from ..messages import ReplaceSetup, ResultReady, SetupApplied, SetupChange, StepTo
-from ..presets import PRESETS, SEED
 from ..widgets.editors import Editors
 from ..widgets.footer import KeyFooter
 from ..widgets.matrix import MatrixPane

@@ -17,9 +17,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.parse import ParseError, parse_array
+from ...presets import PRESETS
 from ..formatting import array_text
 from ..messages import ReplaceSetup, SetupChange
-from ..presets import PRESETS
 from .option_list import SafeOptionList
 
 __all__ = ["Editors"]

@@ -1,4 +1,9 @@
-"""The examples a learner can load with one key: each a name, a line and a ``Setup``."""
+"""The seed example and the examples a learner can load with one key.
+
+Headless (numpy and the engine only): the app's playground, its command line and
+``make_app`` all start from :data:`SEED`, and pair an input given alone with
+:func:`kernel_for` its number of axes.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.setup import Setup
+from .engine.setup import Setup
 
-__all__ = ["PRESETS", "Preset", "SEED"]
+__all__ = ["PRESETS", "Preset", "SEED", "kernel_for"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,26 @@ _SHARPEN = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
 _SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
 
 SEED = Setup([1, 2, 3, 4], [5, 6, 7])
+"""The seed example: x = 1 2 3 4, w = 5 6 7, full convolution (the playground's first setup)."""
+
+
+def kernel_for(ndim: int) -> np.ndarray:
+    """The kernel that goes with an input given without one: the seed's in 1-D, a blur above.
+
+    >>> kernel_for(1)
+    array([5, 6, 7])
+    >>> kernel_for(2)
+    array([[1, 2, 1],
+           [2, 4, 2],
+           [1, 2, 1]])
+    """
+    if ndim == 1:
+        return np.array(SEED.kernel)
+    kernel = np.array([1, 2, 1])
+    for _ in range(ndim - 1):
+        kernel = np.multiply.outer(kernel, [1, 2, 1])
+    return kernel
+
 
 PRESETS: tuple[Preset, ...] = (
     Preset("seed example", "x = 1 2 3 4, w = 5 6 7, full convolution", SEED),

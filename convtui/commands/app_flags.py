@@ -1,0 +1,74 @@
+"""The flags of ``convtui`` with no subcommand (the app's), parsed without textual.
+
+A bad flag raises ``UsageError`` (exit 2, one line naming the flag) before the app
+starts; ``convtui serve`` checks the flags it will pass on the same way.  New flags
+go in :func:`build_parser` and :func:`app_options`.
+"""
+
+from __future__ import annotations
+
+from ..presets import SEED, kernel_for
+from ..sessions import SessionError, app_session_options
+from .args import ArgumentParser, UsageError, add_setup_arguments, parse_text_array, setup_from_args
+
+__all__ = ["app_options", "build_parser"]
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="convtui",
+        description="A terminal tutor and playground for the convolution that CNNs use.",
+    )
+    parser.add_argument(
+        "--input", metavar="TEXT", help='e.g. "1, 2, 3" or "1 2; 3 4" (default: 1, 2, 3, 4)'
+    )
+    parser.add_argument(
+        "--kernel", metavar="TEXT", help='e.g. "5, 6, 7" (default: 5, 6, 7; a 3×3 blur in 2-D)'
+    )
+    add_setup_arguments(parser)
+    parser.add_argument(
+        "--lesson", type=int, metavar="N", help="open lesson N (see: convtui lessons)"
+    )
+    parser.add_argument("--open", metavar="FILE", help="open a session saved with ctrl+s")
+    parser.add_argument(
+        "--fresh", action="store_true", help="start without offering the last session back"
+    )
+    return parser
+
+
+def app_options(argv: list[str]) -> dict:
+    """Keyword options for ``make_app`` from the command line; UsageError if bad.
+
+    The last session is offered back only to a bare ``convtui``: a setup, a lesson
+    or a file given on the command line is what the learner asked for.
+
+    >>> options = app_options(["--input", "1 2 3", "--kernel", "1 1", "--mode", "valid"])
+    >>> options["setup"].compute().output
+    array([3, 5])
+    >>> "restore" in options
+    False
+    """
+    args = build_parser().parse_args(argv)
+    x = SEED.input if args.input is None else parse_text_array(args.input, "--input")
+    w = kernel_for(x.ndim) if args.kernel is None else parse_text_array(args.kernel, "--kernel")
+    options = {"setup": setup_from_args(args, x, w)}
+    if args.lesson is not None:
+        options["lesson"] = _lesson_number(args.lesson)
+    try:
+        options.update(app_session_options(args.open, fresh=args.fresh or bool(argv)))
+    except SessionError as exc:
+        raise UsageError(f"--open: {exc}") from None
+    return options
+
+
+def _lesson_number(number: int) -> int:
+    """``--lesson N`` checked against the course (numpy only: textual is not loaded yet)."""
+    from ..lessons import LessonError, load_course
+
+    try:
+        numbers = [lesson.number for lesson in load_course()]
+    except LessonError as exc:
+        raise UsageError(f"--lesson: the lessons could not be loaded: {exc}") from None
+    if number not in numbers:
+        raise UsageError(f"--lesson must be one of {numbers[0]}..{numbers[-1]}, got {number}")
+    return number
