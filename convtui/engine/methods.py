@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 
 import numpy as np
@@ -282,7 +283,8 @@ def _direct_windows(xp, x, oriented, g: Geometry, work):
     else:
         view = _strided(xp, padded, g.output_shape + g.kernel_shape, out_steps + tap_steps)
     out = xp.empty(g.output_shape, dtype=work)
-    _times_windows(xp, view, oriented.reshape(-1), out, taps_first)
+    # contiguous: matmul leaves BLAS for a slow loop on a reversed (negative-stride) kernel
+    _times_windows(xp, view, xp.ascontiguousarray(oriented).reshape(-1), out, taps_first)
     return out
 
 
@@ -293,7 +295,7 @@ def _slide_taps(xp, x, oriented, g: Geometry, work):
     padded[inner] = x
     out = xp.zeros(g.output_shape, dtype=work)
     scratch = xp.empty(g.output_shape, dtype=work)
-    for tap in np.ndindex(*g.kernel_shape):
+    for tap in itertools.product(*(range(k) for k in g.kernel_shape)):
         view = padded[
             tuple(
                 slice(j * d, j * d + (o - 1) * s + 1, s)
@@ -338,8 +340,11 @@ def small_direct(x, w, mode, flip: bool):
     source = np.empty(x.size + 1, dtype=x.dtype)
     source[:-1] = x.reshape(-1)
     source[-1] = 0
-    # reversing every axis of a C-ordered kernel reverses its flat order
-    kernel = w.reshape(-1)[::-1] if flip else w.reshape(-1)
+    # reversing every axis of a C-ordered kernel reverses its flat order (copied: matmul
+    # leaves BLAS for a slow loop on a negative stride)
+    kernel = np.ascontiguousarray(w).reshape(-1)
+    if flip:
+        kernel = kernel[::-1].copy()
     return (source.take(index) @ kernel).reshape(output_shape)
 
 
@@ -411,6 +416,7 @@ def _fft(xp, x, oriented, g: Geometry, work):
 # ---------------------------------------------------------------- transposed
 
 
+@functools.lru_cache(maxsize=256)
 def scatter_shape(g: Geometry) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """A transposed geometry's phase split: taps per phase and positions per phase.
 
@@ -459,12 +465,12 @@ def _scatter(xp, x, oriented, g: Geometry, work):
         phases = xp.zeros(positions + strides, dtype=work)
         scratch = xp.empty(positions + strides, dtype=work)
         spread_axes = (Ellipsis,) + (None,) * ndim
-        for q in np.ndindex(*taps):
+        for q in itertools.product(*(range(t) for t in taps)):
             view = padded[tuple(slice(j, j + m) for j, m in zip(q, positions))]
             xp.multiply(view[spread_axes], table[q], out=scratch)
             xp.add(phases, scratch, out=phases)
     out = _phase_output(xp, g, positions, work)
-    for r, (target, source) in _phase_places(g, positions):
+    for r, target, source in _phase_places(g):
         out[target] = phases[source + r]
     return out
 
@@ -475,12 +481,8 @@ def _scatter_1d(x, oriented, g: Geometry, work):
     spread = np.zeros(taps * stride, dtype=work)
     spread[: g.effective_kernel[0] : g.dilation[0]] = oriented
     out = _phase_output(np, g, positions, work)
-    for (r,), ((target,), (source,)) in _phase_places(g, positions):
-        phase = spread[r::stride]
-        if phase.any():  # a stride longer than the kernel leaves phases without taps
-            out[target] = np.convolve(x, phase, "full")[source]
-        else:
-            out[target] = 0
+    for (r,), target, source in _phase_places(g):
+        out[target] = np.convolve(x, spread[r::stride], "full")[source]
     return out
 
 
@@ -492,14 +494,15 @@ def _phase_output(xp, g: Geometry, positions, work):
     return xp.zeros(g.output_shape, dtype=work)
 
 
-def _phase_places(g: Geometry, positions):
+@functools.lru_cache(maxsize=256)
+def _phase_places(g: Geometry) -> tuple:
     """Where each phase goes: output ``o`` is position ``m`` of phase ``r`` for ``o + p = m*s + r``.
 
-    Yields ``(r, (target, source))``: the strided slice of the output and the slice of
-    the phase's positions that fill it, per axis (cropping the padding on the way).
+    ``(r, target, source)`` per phase: the strided slices of the output and the slices
+    of the phase's positions that fill them (cropping the padding on the way).
     """
     axes = []
-    for m, s, (p, _), size in zip(positions, g.stride, g.explicit, g.output_shape):
+    for m, s, (p, _), size in zip(scatter_shape(g)[1], g.stride, g.explicit, g.output_shape):
         places = []
         for r in range(s):
             first = (r - p) % s  # the first output of phase r
@@ -507,9 +510,11 @@ def _phase_places(g: Geometry, positions):
             count = max(min(len(range(first, size, s)), m - start), 0)
             places.append((slice(first, first + s * count, s), slice(start, start + count)))
         axes.append(places)
-    for r in np.ndindex(*g.stride):
+    phases = []
+    for r in itertools.product(*(range(s) for s in g.stride)):
         pairs = [axes[axis][phase] for axis, phase in enumerate(r)]
-        yield r, (tuple(t for t, _ in pairs), tuple(src for _, src in pairs))
+        phases.append((r, tuple(t for t, _ in pairs), tuple(src for _, src in pairs)))
+    return tuple(phases)
 
 
 @functools.lru_cache(maxsize=256)
