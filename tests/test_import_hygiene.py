@@ -64,7 +64,7 @@ def test_the_app_loads_lessons_and_the_lab_on_first_use():
         "convtui.lab",
         "convtui.codegen",
     )
-    assert loaded_after("convtui.app", early) == []
+    assert loaded_after("convtui.app.app", early) == []
 
 
 def test_every_public_name_is_there_loaded_on_first_use_or_not():

@@ -1,0 +1,203 @@
+"""The playground's reducer, without Textual: every edit, worked out by hand on small setups."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from convtui.app.state import (
+    SPEEDS,
+    Bump,
+    ChangeSpeed,
+    Computed,
+    ComputeFailed,
+    Cycle,
+    GoTo,
+    MoveRow,
+    PlaygroundState,
+    Propose,
+    Replace,
+    Tick,
+    TogglePlay,
+    reduce,
+)
+from convtui.engine.backend import set_memory_limit
+from convtui.engine.setup import Setup
+
+SEED = Setup([1, 2, 3, 4], [5, 6, 7])
+BIG = Setup(np.ones(2000), np.ones(1001))  # 2,002,000 multiply-adds: a worker's job
+
+
+def seed() -> PlaygroundState:
+    return PlaygroundState.start(SEED)
+
+
+def test_the_reducer_module_does_not_import_textual():
+    import subprocess
+
+    code = "import sys, convtui.app.state; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_start_computes_the_result_and_the_draft_holds_every_field():
+    state = seed()
+    assert state.result.output.tolist() == [5, 16, 34, 52, 45, 28]
+    assert (state.step, state.error, state.playing, state.size) == (0, "", False, 6)
+    assert dict(state.draft) == SEED.fields()
+
+
+def test_a_valid_proposal_replaces_the_setup_and_keeps_the_step_inside_the_output():
+    state = reduce(seed(), GoTo(5))
+    state = reduce(state, Propose({"mode": "valid"}))
+    assert state.result.output.tolist() == [34, 52]  # 1·7+2·6+3·5, 2·7+3·6+4·5
+    assert state.step == 1  # was 5: the last of the two steps now
+
+
+def test_a_refused_proposal_keeps_the_last_setup_says_why_and_keeps_the_draft():
+    start = PlaygroundState.start(Setup([1, 2, 3, 4, 5, 6], [1, 10], "same", convention="torch"))
+    state = reduce(start, Propose({"stride": 2}))
+    assert state.setup is start.setup and state.result is start.result
+    assert "refused under convention 'torch'" in state.error
+    assert state.draft["stride"] == 2
+    # the next edit starts from the draft: numpy's convention accepts stride 2 with same
+    state = reduce(state, Propose({"convention": "numpy"}))
+    assert (state.setup.stride, state.setup.convention, state.error) == (2, "numpy", "")
+    assert state.result.output.tolist() == [1, 23, 45]  # numpy's same, every second step
+
+
+def test_a_2d_input_waits_for_a_2d_kernel():
+    state = reduce(seed(), Propose({"input": np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])}))
+    assert state.setup is SEED and "same number of dimensions" in state.error
+    state = reduce(state, Propose({"kernel": np.array([[1, 0], [0, 1]])}))
+    assert state.error == "" and state.setup.input.shape == (3, 3)
+    # full 2-D convolution with the identity's diagonal: corners 1 and 9, middle 1+5=6
+    out = state.result.output
+    assert (out[0, 0], out[1, 1], out[3, 3]) == (1, 6, 9)
+
+
+def test_proposing_what_is_shown_changes_nothing():
+    state = seed()
+    assert reduce(state, Propose({})) is state
+    same = reduce(state, Propose({"mode": "full"}))
+    assert same.setup is state.setup and same.result is state.result
+
+
+def test_a_valid_edit_clears_the_error():
+    state = reduce(seed(), Propose({"stride": 0}))
+    assert "stride" in state.error
+    state = reduce(state, Propose({"stride": 1}))
+    assert state.error == "" and state.setup is SEED
+
+
+def test_replace_sets_the_draft_to_the_new_setup():
+    state = reduce(seed(), Propose({"input": [[1]]}))  # a refused draft
+    new = Setup([1, 1], [1, 1], "valid")
+    state = reduce(state, Replace(new))
+    assert state.setup is new and state.error == "" and dict(state.draft) == new.fields()
+    assert state.result.output.tolist() == [2]
+
+
+def test_cycle_reads_the_draft_and_wraps():
+    state = seed()
+    modes = []
+    for _ in range(5):
+        state = reduce(state, Cycle("mode"))
+        modes.append(state.setup.mode)
+    assert modes == ["valid", "same", "causal", "full", "valid"]
+    assert reduce(reduce(seed(), Cycle("flip")), Cycle("flip")).setup.flip is True
+    conventions = [reduce(seed(), Cycle("convention")).setup.convention]
+    assert conventions == ["matlab"]
+
+
+def test_bump_never_goes_below_the_minimum():
+    state = seed()
+    assert reduce(state, Bump("padding", -1)) is state
+    assert reduce(state, Bump("dilation", -1)) is state
+    state = reduce(reduce(state, Bump("padding", 1)), Bump("dilation", 1))
+    # padding 1, dilation 2: the kernel 5 0 6 0 7 over 0 1 2 3 4 0
+    assert state.result.output.tolist() == np.convolve([0, 1, 2, 3, 4, 0], [5, 0, 6, 0, 7]).tolist()
+
+
+def test_go_to_clamps_and_move_row_stays_inside_a_2d_output():
+    state = reduce(seed(), GoTo(-1))
+    assert state.step == 0
+    assert reduce(state, GoTo(1000)).step == 5
+    grid = PlaygroundState.start(Setup(np.arange(9).reshape(3, 3), np.ones((2, 2)), "valid"))
+    assert grid.setup.geometry.output_shape == (2, 2)
+    down = reduce(grid, MoveRow(1))
+    assert down.step == 2  # one row of two steps
+    assert reduce(down, MoveRow(1)) is down  # no third row
+    assert reduce(down, MoveRow(-1)).step == 0
+    assert reduce(seed(), MoveRow(1)).step == 1  # 1-D: a row is a step
+
+
+def test_play_runs_to_the_end_then_stops_and_starts_over_from_the_start():
+    state = reduce(seed(), TogglePlay())
+    assert state.playing and state.step == 0
+    for expected in range(1, 6):
+        state = reduce(state, Tick())
+        assert state.step == expected and state.playing
+    state = reduce(state, Tick())
+    assert state.step == 5 and not state.playing
+    state = reduce(state, TogglePlay())  # at the end: from the start
+    assert state.playing and state.step == 0
+    paused = reduce(state, TogglePlay())
+    assert not paused.playing and reduce(paused, Tick()) is paused
+
+
+def test_speed_moves_along_the_ladder_and_stops_at_its_ends():
+    state = seed()
+    assert state.speed == 0.5
+    faster = reduce(state, ChangeSpeed(1))
+    assert faster.speed == 0.25
+    slowest = state
+    for _ in range(10):
+        slowest = reduce(slowest, ChangeSpeed(-1))
+    assert slowest.speed == SPEEDS[0] == 2.0
+    assert reduce(slowest, ChangeSpeed(-1)) is slowest
+
+
+def test_a_large_setup_waits_for_its_worker_then_takes_its_result():
+    state = reduce(seed(), Replace(BIG))
+    assert state.setup is BIG and state.result is None and state.fallback.setup is SEED
+    stale = reduce(state, Computed(SEED, SEED.compute()))
+    assert stale is state  # a result for another setup is dropped
+    result = BIG.compute()
+    done = reduce(state, Computed(BIG, result))
+    assert done.result is result and done.fallback is None
+    assert done.result.output[1000] == 1001  # every tap over ones
+
+
+def test_a_failed_worker_goes_back_to_the_last_state_with_a_result_and_says_why():
+    before = reduce(seed(), GoTo(3))
+    pending = reduce(before, Replace(BIG))
+    other = reduce(pending, Replace(Setup(np.ones(3000), np.ones(1000))))  # still waiting
+    assert other.fallback is before
+    back = reduce(other, ComputeFailed(other.setup, "MemoryLimitError: too big"))
+    assert back.setup is SEED and back.result is before.result and back.step == 3
+    assert back.error == "MemoryLimitError: too big"
+    assert reduce(other, ComputeFailed(BIG, "stale")) is other  # not the setup shown
+
+
+@pytest.fixture
+def small_memory_limit():
+    old = set_memory_limit(10_000)
+    yield
+    set_memory_limit(old)
+
+
+def test_a_setup_past_the_memory_limit_is_refused_before_it_is_computed(small_memory_limit):
+    start = seed()
+    state = reduce(start, Replace(Setup(np.ones(5000), [1.0, 2.0])))
+    assert state.setup is SEED and state.result is start.result
+    assert "memory" in state.error.lower()
+    with pytest.raises(ValueError):
+        PlaygroundState.start(Setup(np.ones(5000), [1.0, 2.0]))
+
+
+def test_an_unknown_edit_is_a_type_error():
+    with pytest.raises(TypeError):
+        reduce(seed(), "next")
