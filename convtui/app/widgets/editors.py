@@ -3,9 +3,17 @@
 Each keystroke is parsed by the engine's ``parse_array``; valid text posts a
 ``SetupChange`` up, invalid text shows what is wrong and where, in place, and
 changes nothing else.
+
+The text a learner types is never rewritten: a setup that comes back down holding
+an array this editor sent (even one sent several keys ago, during a fast burst or
+a paste) leaves the text and the cursor alone.  Only a setup from elsewhere (a
+preset, a lesson, a saved session) replaces the text.
 """
 
 from __future__ import annotations
+
+import math
+import re
 
 import numpy as np
 from rich.text import Text
@@ -25,6 +33,9 @@ from .option_list import SafeOptionList
 __all__ = ["Editors"]
 
 FIELDS = {"input-editor": "input", "kernel-editor": "kernel"}
+SENT_KEPT = 256  # arrays sent up and not yet seen coming back, per editor
+# a written number that is not a word (nan, inf): what the float it became can differ from
+_WRITTEN = re.compile(r"(?<![\w.])[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?![\w.])")
 
 
 class Editors(Vertical):
@@ -35,6 +46,7 @@ class Editors(Vertical):
     Editors Input { margin: 0; }
     Editors .error { color: $error; height: auto; }
     Editors .error.-empty { display: none; }
+    Editors .error.-note { color: $warning; }
     Editors OptionList { height: auto; max-height: 9; }
     """
 
@@ -43,7 +55,8 @@ class Editors(Vertical):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._valid: dict[str, np.ndarray | None] = {"input": None, "kernel": None}
+        # the arrays each editor sent up, oldest first, until a setup holding them comes back
+        self._sent: dict[str, list[np.ndarray]] = {"input": [], "kernel": []}
         self._shown_setup = None
 
     def compose(self) -> ComposeResult:
@@ -60,20 +73,28 @@ class Editors(Vertical):
         )
 
     def watch_state(self, state) -> None:
-        """Show a new setup's arrays, unless the editor already holds them."""
+        """Show a setup's arrays, unless they are ones the editors sent (or hold)."""
         if state is None or state.setup is self._shown_setup:
             return
         self._shown_setup = state.setup
         for editor_id, name in FIELDS.items():
             array = getattr(state.setup, name)
-            valid = self._valid[name]
-            if valid is not None and valid.shape == array.shape and np.array_equal(valid, array):
-                continue
-            self._valid[name] = array
+            if self._came_back(name, array):
+                continue  # the learner's own text: never rewritten under the cursor
+            self._sent[name].clear()
             editor = self.query_one(f"#{editor_id}", Input)
             with editor.prevent(Input.Changed):
                 editor.value = array_text(array)
             self._show_error(editor_id, None)
+
+    def _came_back(self, name: str, array: np.ndarray) -> bool:
+        """Whether ``array`` is one this editor sent; older ones sent are forgotten."""
+        sent = self._sent[name]
+        for i in range(len(sent) - 1, -1, -1):
+            if _same(sent[i], array):
+                del sent[:i]
+                return True
+        return False
 
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
@@ -87,14 +108,17 @@ class Editors(Vertical):
         except ParseError as exc:
             self._show_error(editor_id, exc)
             return
-        self._show_error(editor_id, None)
-        self._valid[name] = array
+        self._show_note(editor_id, _changed_numbers(event.value))
+        sent = self._sent[name]
+        sent.append(array)
+        del sent[:-SENT_KEPT]
         self.post_message(SetupChange({name: array}))
 
     def _show_error(self, editor_id: str, error: ParseError | None) -> None:
         box = self.query_one(f"#{editor_id}-error", Static)
         self.query_one(f"#{editor_id}", Input).set_class(error is not None, "-invalid")
         box.set_class(error is None, "-empty")
+        box.remove_class("-note")
         if error is None:
             box.update("")
             return
@@ -103,12 +127,54 @@ class Editors(Vertical):
         message.append("\nthe other panes keep the last valid value", style="dim")
         box.update(message)
 
+    def _show_note(self, editor_id: str, notes: list[str]) -> None:
+        """Valid text whose numbers did not stay as written (``1e999`` became inf)."""
+        self._show_error(editor_id, None)
+        if notes:
+            box = self.query_one(f"#{editor_id}-error", Static)
+            box.set_classes("error -note")
+            box.update(Text("⚠ " + "; ".join(notes)))
+
     @on(OptionList.OptionSelected, "#presets")
     def _preset_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         preset = PRESETS[int(event.option.id)]
         self.notify(f"{preset.name}: {preset.note}", timeout=3)
         self.post_message(ReplaceSetup(preset.setup))
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Same shape and values, a nan equal to a nan (``nan 1 2`` must match itself)."""
+    if a is b:
+        return True
+    if a.shape != b.shape:
+        return False
+    try:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:  # a dtype without nan
+        return bool(np.array_equal(a, b))
+
+
+def _changed_numbers(text: str) -> list[str]:
+    """What the numbers written in ``text`` became when they do not fit a float.
+
+    >>> _changed_numbers("1, 1e999, 1e-999, 0.0, 5e-324")
+    ['1e999 is too large for a float: it became inf', '1e-999 is too small for a float: it became 0']
+    """
+    notes = []
+    for match in _WRITTEN.finditer(text):
+        written = match.group(0)
+        if "e" not in written.lower():
+            continue  # plain digits: an integer, or a decimal that rounds at most
+        value = float(written)
+        if math.isinf(value):
+            sign = "-" if value < 0 else ""
+            notes.append(f"{written} is too large for a float: it became {sign}inf")
+        elif value == 0 and any(c in "123456789" for c in written.lower().split("e")[0]):
+            notes.append(f"{written} is too small for a float: it became 0")
+        if len(notes) == 3:
+            break
+    return notes
 
 
 def _crop_pointer(pointer: str, width: int) -> str:
