@@ -158,8 +158,10 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 def _changed_numbers(text: str) -> list[str]:
     """What the numbers written in ``text`` became when they do not fit a float.
 
-    >>> _changed_numbers("1, 1e999, 1e-999, 0.0, 5e-324")
-    ['1e999 is too large for a float: it became inf', '1e-999 is too small for a float: it became 0']
+    >>> _changed_numbers("1, 1e999, 0.0, 5e-324")
+    ['1e999 is too large for a float: it became inf']
+    >>> _changed_numbers("-1e-999")
+    ['-1e-999 is too small for a float: it became 0']
     """
     notes = []
     for match in _WRITTEN.finditer(text):
