@@ -8,9 +8,12 @@ from __future__ import annotations
 import asyncio
 import math
 
+import numpy as np
+import pytest
 from textual import events
 
 from convtui.app import make_app
+from convtui.engine.setup import Setup
 from tests.app.helpers import drained, flat_text, playground, queue_keys
 
 
@@ -109,3 +112,74 @@ async def test_1e999_says_it_became_inf():
         await pilot.press("backspace", "backspace")  # "1 1e9": an ordinary number again
         await until(lambda: _input(app) == [1, 1e9])
         assert "inf" not in flat_text(app, "#input-editor-error")
+
+
+# -- 2. slide pane: numbers apart, the legend in words, the whole output marked -------
+
+
+def _slide_lines(app) -> list[tuple[str, list[str]]]:
+    """The slide pane's lines as (text, [the text of each highlighted piece])."""
+    slide = app.screen.query_one("#slide")
+    lines = []
+    for y in range(slide.size.height):
+        strip = slide.render_line(y)
+        text = "".join(segment.text for segment in strip)
+        marked = [s.text.strip() for s in strip if s.style is not None and s.style.reverse]
+        lines.append((text.rstrip(), marked))
+    return lines
+
+
+def _slide_text(app) -> str:
+    return "\n".join(text for text, _ in _slide_lines(app))
+
+
+async def test_2d_products_never_run_together():
+    # 0.01 × 0.125 = 0.00125 next to 0 drew as "00.00125" (and 0.000625 -0.0010.00125)
+    x = "0.01 0.02 0.03; 0.04 0.05 0.06; 0.07 0.08 0.09"
+    app = make_app(input=x, kernel="0.0625 -0.1; 0.125 0.2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for step in range(16):
+            assert playground(app).step == step
+            for text, _ in _slide_lines(app)[2:]:
+                if any(c.isalpha() for c in text):
+                    continue  # a title, the legend, the equation
+                for token in text.replace("‹", " ").replace("›", " ").split():
+                    float(token)  # one number per token: never two run together
+            await pilot.press("right")
+
+
+async def test_the_legend_says_in_words_what_faint_and_highlighted_mean():
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        text = " ".join(_slide_text(app).split())
+        assert "faint 0 = a zero the padding added" in text
+        assert "highlighted = under the kernel now, and the y they make" in text
+        assert "dim 0" not in text and "reversed" not in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_whole_1d_output_shows_from_the_first_step_with_this_step_marked(size):
+    app = make_app()  # x = 1 2 3 4, w = 5 6 7, full: y = 5 16 34 52 45 28
+    async with app.run_test(size=size) as pilot:
+        ((y_line, marked),) = [(t, m) for t, m in _slide_lines(app) if t.split()[:1] == ["y"]]
+        assert y_line.split() == ["y", "5", "16", "34", "52", "45", "28"]
+        assert marked == ["5"]
+        await pilot.press("right", "right")
+        ((y_line, marked),) = [(t, m) for t, m in _slide_lines(app) if t.split()[:1] == ["y"]]
+        assert marked == ["34"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_whole_2d_output_shows_from_the_first_step_with_this_step_marked(size):
+    signal = pytest.importorskip("scipy.signal")
+    x = np.arange(49).reshape(7, 7)
+    w = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    y = signal.convolve2d(x, w, "full")  # 9×9
+    app = make_app(setup=Setup(x, w, "full"))
+    async with app.run_test(size=size) as pilot:
+        text = _slide_text(app)
+        for row in y.tolist():
+            assert " ".join(str(v) for v in row) in " ".join(text.split()), row
+        await pilot.press("down", "right")  # y[1, 1] = 24
+        marked = [m for _, line in _slide_lines(app) for m in line]
+        assert str(y[1, 1]) == "24" and "24" in marked

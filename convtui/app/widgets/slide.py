@@ -1,5 +1,5 @@
 """The slide pane: the padded input, the kernel as applied under the window, the
-products, the step's equation and the output so far.
+products, the step's equation and the whole output, this step's element marked.
 
 It draws only the stretch of a long input (or the block of a large image) around
 the current window, so a 4096-long input or a 64×64 image costs the same per step
@@ -48,6 +48,19 @@ class SlidePane(LinesPane, can_focus=True):
         self.border_title = "Slide  [2]"
         self._widths: tuple[object, int] | None = None
         self._widths2d: tuple[object, tuple[int, int, int, int]] | None = None
+        self._grown: tuple[object, dict[str, int]] = (None, {})
+
+    def _grow(self, state, key: str, width: int, texts) -> int:
+        """``width``, widened to keep a space before each of ``texts``.
+
+        A width only grows while one result is shown, so cells move at most once
+        (when a wider number first shows up), and never run together.
+        """
+        if self._grown[0] is not state.result:
+            self._grown = (state.result, {})
+        widths = self._grown[1]
+        widths[key] = max(width, widths.get(key, 0), *(len(t) + 1 for t in texts))
+        return widths[key]
 
     def _block_widths(self, state) -> tuple[int, int, int, int]:
         """Cell widths of the 2-D blocks (input, kernel, products, output), once per setup."""
@@ -104,7 +117,7 @@ class SlidePane(LinesPane, can_focus=True):
         eq = Text(equation(step, width), style="bold")
         eq_lines = len(eq.wrap(self.app.console, width))
         if g.ndim == 1:
-            body = self._render_1d(state, step, width)
+            body = self._render_1d(state, step, width, height - 2 - eq_lines)
         elif g.ndim == 2:
             body = self._render_2d(state, step, width, height - 2 - eq_lines)
         else:
@@ -117,56 +130,78 @@ class SlidePane(LinesPane, can_focus=True):
 
     # -- 1-D ----------------------------------------------------------------
 
-    def _render_1d(self, state, step, width: int) -> list[Text]:
+    def _render_1d(self, state, step, width: int, height: int) -> list[Text]:
         setup = state.setup
         g = setup.geometry
         # columns are padded cells: cell p sits at input index p - before
         before = g.pad[0][0]
         n = g.input_shape[0]
         padded = g.padded_shape[0]
-        cw = self._cell_width(setup)
-        room = (width - LABEL - 2) // cw
+        room_cells = width - LABEL - 2
         under = g.window(step.index)[0]
         taps = {before + cell: j for j, cell in enumerate(under)}
-        cols = window(padded, before + under[0], before + under[-1], room)
-        more = (cols.start > 0, cols.stop < padded)
         x = setup.input
         source = g.source_index(0)
+        weights = [number(v) for v in step.weights.tolist()]
+        products = [number(v) for v in step.products.tolist()]
+        cw = self._cell_width(setup)
+        cols = window(padded, before + under[0], before + under[-1], room_cells // cw)
+        shown_x = [number(x[source[p]]) for p in cols if source[p] >= 0]
+        cw = self._grow(state, "cell", cw, [*shown_x, *weights, *products])
+        cols = window(padded, before + under[0], before + under[-1], room_cells // cw)
+        more = (cols.start > 0, cols.stop < padded)
 
         def index_cell(_r, p):
             return (str(p - before), "dim") if 0 <= p - before < n else ("", "")
 
         def x_cell(_r, p):
-            if source[p] < 0:
-                return "0", PAD + (" reverse" if p in taps else "")
-            return number(x[source[p]]), WINDOW if p in taps else ""
+            text = "0" if source[p] < 0 else number(x[source[p]])
+            if not 0 <= p - before < n:  # a cell the padding added
+                return text, PAD + (" reverse" if p in taps else "")
+            return text, WINDOW if p in taps else ""
 
         def tap_cell(values, style):
-            return lambda _r, p: (number(values[taps[p]]), style) if p in taps else ("", "")
+            return lambda _r, p: (values[taps[p]], style) if p in taps else ("", "")
 
         rows = range(1)
         lines = [
             Text("index".ljust(LABEL), style="dim") + grid(rows, cols, index_cell, cw, more)[0],
             Text("x padded".ljust(LABEL)) + grid(rows, cols, x_cell, cw, more)[0],
             Text(("w flipped" if setup.flip else "w").ljust(LABEL), style=KERNEL)
-            + grid(rows, cols, tap_cell(step.weights.tolist(), KERNEL), cw, more)[0],
+            + grid(rows, cols, tap_cell(weights, KERNEL), cw, more)[0],
             Text("products".ljust(LABEL), style=PRODUCT)
-            + grid(rows, cols, tap_cell(step.products.tolist(), PRODUCT), cw, more)[0],
+            + grid(rows, cols, tap_cell(products, PRODUCT), cw, more)[0],
         ]
+        legend = _legend(setup, width)
+        y_lines = self._output_lines(state, cw, room_cells, height - len(lines) - len(legend))
+        return lines + y_lines + legend
+
+    def _output_lines(self, state, cw: int, room: int, lines_room: int) -> list[Text]:
+        """The whole output y on as many lines as it needs (or as fit), this step marked."""
         output = state.result.output
-        out_cols = window(g.size, state.step, state.step, (width - LABEL - 2) // cw)
+        size, current = output.size, state.step
+        texts = [number(v) for v in output[: max(room, 1) * 4].tolist()]
+        cw = self._grow(state, "cell", cw, [*texts, number(output[current])])
+        per_line = max(room // cw, 1)
+        n_lines = -(-size // per_line)
+        # whole when it fits; else a few lines around this step (a 4096-long y is no read)
+        lines_room = n_lines if n_lines <= lines_room else min(max(lines_room, 1), 3)
+        first = min(max(current // per_line - lines_room // 2, 0), n_lines - lines_room)
 
         def y_cell(_r, i):
-            if i > state.step:
-                return "·", "dim"
-            return number(output[i]), CURRENT if i == state.step else OUTPUT
+            text = number(output[i])
+            if i == current:
+                return text, CURRENT
+            return text, OUTPUT if i < current else ""
 
-        more_y = (out_cols.start > 0, out_cols.stop < g.size)
-        lines.append(
-            Text("y so far".ljust(LABEL), style=OUTPUT)
-            + grid(rows, out_cols, y_cell, cw, more_y)[0]
-        )
-        lines.append(Text("dim 0 = padding zero · reversed = under the kernel", style="dim"))
+        lines = []
+        for k in range(first, first + lines_room):
+            cols = range(k * per_line, min((k + 1) * per_line, size))
+            more = (k == first and k > 0, k == first + lines_room - 1 and cols.stop < size)
+            label = "y" if k == 0 else f"y[{cols.start}:]"
+            lines.append(
+                Text(label.ljust(LABEL), style=OUTPUT) + grid(range(1), cols, y_cell, cw, more)[0]
+            )
         return lines
 
     # -- 2-D ----------------------------------------------------------------
@@ -180,6 +215,7 @@ class SlidePane(LinesPane, can_focus=True):
         oi, oj = step.index
         under_rows, under_cols = g.window(step.index)
         x = setup.input
+        n0, n1 = g.input_shape
         rows_source, cols_source = g.source_index(0), g.source_index(1)
 
         def under(r, c):
@@ -187,9 +223,9 @@ class SlidePane(LinesPane, can_focus=True):
 
         def x_cell(r, c):
             i, j = rows_source[r], cols_source[c]
-            inside = i >= 0 and j >= 0
-            text = number(x[i, j]) if inside else "0"
-            style = ("" if inside else PAD) + (" " + WINDOW if under(r, c) else "")
+            text = number(x[i, j]) if i >= 0 and j >= 0 else "0"
+            added = not (0 <= r - b0 < n0 and 0 <= c - b1 < n1)  # by the padding
+            style = (PAD if added else "") + (" " + WINDOW if under(r, c) else "")
             return text, style.strip()
 
         weights = step.weights.reshape(g.kernel_shape)
@@ -199,23 +235,24 @@ class SlidePane(LinesPane, can_focus=True):
 
         def y_cell(r, c):
             i = r * out_cols + c
-            if i > state.step:
-                return "·", "dim"
-            return number(output[r, c]), CURRENT if i == state.step else OUTPUT
+            if i == state.step:
+                return number(output[r, c]), CURRENT
+            return number(output[r, c]), OUTPUT if i < state.step else ""
 
         x_w, k_w, p_w, y_w = self._block_widths(state)
+        weight_texts = [number(v) for v in weights.ravel().tolist()]
+        product_texts = [number(v) for v in products.ravel().tolist()]
+        k_w = self._grow(state, "kernel", k_w, weight_texts)
+        p_w = self._grow(state, "products", p_w, product_texts)
         k_cols = window(k1, 0, k1 - 1, 8)
         small = len(k_cols) * (k_w + p_w) + 10  # the kernel and products blocks, with gaps
-        # the output grid goes to the right when there is room, else below the input
-        y_room = max((width - small) // 3 // y_w, 3)
-        beside = width - small - y_room * y_w - 5 >= 6 * x_w
-        x_room = (width - small - (y_room * y_w + 5 if beside else 0) - 2) // x_w
-        rows_room = max(height - 1, 2) if beside else max((height - 2) // 2, 1)
+        layout = _layout_2d(g, width, height, small, x_w, y_w, _legend(setup, width))
+        beside, x_room, rows_room, y_room, y_rows_room, legend = layout
         x_rows = window(g.padded_shape[0], b0 + under_rows[0], b0 + under_rows[-1], rows_room)
         x_cols = window(g.padded_shape[1], b1 + under_cols[0], b1 + under_cols[-1], max(x_room, 3))
         k_rows = window(k0, 0, k0 - 1, rows_room)
-        y_rows = window(g.output_shape[0], oi, oi, rows_room)
-        y_cols = window(out_cols, oj, oj, y_room if beside else (width - 2) // y_w)
+        y_rows = window(g.output_shape[0], oi, oi, y_rows_room)
+        y_cols = window(out_cols, oj, oj, y_room)
 
         def block(title, style, rows, cols, cell, total, cw):
             more = (cols.start > 0, cols.stop < total)
@@ -227,7 +264,7 @@ class SlidePane(LinesPane, can_focus=True):
             KERNEL,
             k_rows,
             k_cols,
-            lambda r, c: (number(weights[r, c]), KERNEL),
+            lambda r, c: (weight_texts[r * k1 + c], KERNEL),
             k1,
             k_w,
         )
@@ -236,14 +273,55 @@ class SlidePane(LinesPane, can_focus=True):
             PRODUCT,
             k_rows,
             k_cols,
-            lambda r, c: (number(products[r, c]), PRODUCT),
+            lambda r, c: (product_texts[r * k1 + c], PRODUCT),
             k1,
             p_w,
         )
-        y_block = block("y so far", OUTPUT, y_rows, y_cols, y_cell, out_cols, y_w)
+        y_block = block("y", OUTPUT, y_rows, y_cols, y_cell, out_cols, y_w)
         if beside:
-            return side_by_side([x_block, w_block, p_block, y_block])
-        return side_by_side([x_block, w_block, p_block]) + y_block
+            return side_by_side([x_block, w_block, p_block, y_block]) + legend
+        return side_by_side([x_block, w_block, p_block]) + y_block + legend
+
+
+def _layout_2d(g, width: int, height: int, small: int, x_w: int, y_w: int, legend: list[Text]):
+    """Where the 2-D blocks go: ``(beside, x_room, rows_room, y_room, y_rows_room, legend)``.
+
+    The whole output shows whenever it can: right of the input (which keeps six
+    columns), else below it (the input keeps the rows under the kernel); the legend
+    gives way first.  When even that does not fit, y is a window around this step.
+    """
+    out_rows, out_cols = g.output_shape
+    y_wide = out_cols * y_w + 2
+    x_least = min(g.kernel_shape[0], g.padded_shape[0]) + 1
+    for words in (legend, []):
+        room = height - len(words)
+        if width - small - y_wide - 3 >= 6 * x_w and room >= out_rows + 1:
+            x_room = (width - small - y_wide - 5) // x_w
+            return True, x_room, room - 1, out_cols, room - 1, words
+        if y_wide <= width and room - out_rows - 1 >= x_least:
+            x_room = (width - small - 2) // x_w
+            return False, x_room, room - out_rows - 2, out_cols, out_rows, words
+    # too big to show whole: y follows the step in a window, as large as fits
+    y_room = max((width - small) // 3 // y_w, 3)
+    if width - small - y_room * y_w - 5 >= 6 * x_w:
+        x_room = (width - small - y_room * y_w - 7) // x_w
+        return True, x_room, max(height - 1, 2), y_room, max(height - 1, 2), []
+    rows_room = max(min(x_least - 1, (height - 2) // 2), 1)
+    y_rows_room = max(height - rows_room - 2, 1)
+    return False, (width - small - 2) // x_w, rows_room, (width - 2) // y_w, y_rows_room, []
+
+
+def _legend(setup, width: int) -> list[Text]:
+    """What the styles mean, in words (on two lines when one does not fit)."""
+    if setup.padding_mode == "zeros":
+        added = "faint 0 = a zero the padding added"
+    else:
+        added = f"faint = a copy the {setup.padding_mode} padding added"
+    marked = "highlighted = under the kernel now, and the y they make"
+    one = f"{added} · {marked}"
+    if len(one) <= width:
+        return [Text(one, style="dim")]
+    return [Text(added, style="dim"), Text(marked, style="dim")]
 
 
 def _width(values) -> int:
