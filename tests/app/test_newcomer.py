@@ -183,3 +183,35 @@ async def test_the_whole_2d_output_shows_from_the_first_step_with_this_step_mark
         await pilot.press("down", "right")  # y[1, 1] = 24
         marked = [m for _, line in _slide_lines(app) for m in line]
         assert str(y[1, 1]) == "24" and "24" in marked
+
+
+# -- 3. matrix pane: a click on a row goes to that step --------------------------------
+
+
+def _line_of(widget, words: str) -> int:
+    """The content line of a lines pane that starts (after spaces and ▶) with ``words``."""
+    for y in range(widget.size.height):
+        text = "".join(segment.text for segment in widget.render_line(y))
+        if text.lstrip(" ▶").startswith(words):
+            return y
+    raise AssertionError(f"{words!r} is not on the pane")
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_clicking_a_row_of_the_matrix_goes_to_that_step(size):
+    app = make_app()  # y = 5 16 34 52 45 28
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("3")  # the matrix view (on a narrow terminal the only pane shown)
+        matrix = app.screen.query_one("#matrix")
+        top, left = matrix.styles.gutter.top, matrix.styles.gutter.left
+        y = _line_of(matrix, "y[4]")
+        assert await pilot.click(matrix, offset=(left + 2, top + y))
+        await until(lambda: playground(app).step == 4)
+        assert playground(app).state.result.steps[4].value == 45
+        # the x line and the head are not rows: a click there changes nothing
+        assert await pilot.click(matrix, offset=(left + 2, top + _line_of(matrix, "x →")))
+        assert await pilot.click(matrix, offset=(left + 2, top))
+        await asyncio.wait_for(drained(app), 10)
+        assert playground(app).step == 4
+        assert await pilot.click(matrix, offset=(left + 2, top + _line_of(matrix, "y[0]")))
+        await until(lambda: playground(app).step == 0)

@@ -1,9 +1,10 @@
 """The matrix pane: the same convolution as ``M · x = y``.
 
 Row ``r`` of the Toeplitz matrix (doubly-block Toeplitz in 2-D) is step ``r`` of the
-slide.  Each entry is coloured by the kernel weight it holds, so one weight shows up
-in many places: weight sharing.  Only the rows and columns on screen are worked out
-(from ``Geometry.tap_positions``), so a 4096×4096 matrix costs what a 6×4 one does.
+slide (click a row to go to that step).  Each entry is coloured by the kernel weight
+it holds, so one weight shows up in many places: weight sharing.  Only the rows and
+columns on screen are worked out (from ``Geometry.tap_positions``), so a 4096×4096
+matrix costs what a 6×4 one does.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import math
 
 import numpy as np
 from rich.text import Text
+from textual import events
 
 from ..formatting import number
+from ..messages import StepTo
 from .grid import OUTPUT, follow
 from .lines import LinesPane
 
@@ -50,8 +53,10 @@ class MatrixPane(LinesPane, can_focus=True):
         self.border_title = "Matrix  M · x = y  [3]"
         self._rows: range | None = None  # the windows drawn last, kept while they fit
         self._cols: range | None = None
+        self._row_lines: tuple[int, range] = (0, range(0))  # first line of a row, rows drawn
 
     def lines(self, width: int, height: int) -> list[Text]:
+        self._row_lines = (0, range(0))
         state = self.state
         if state is None or state.result is None:
             return []
@@ -93,6 +98,8 @@ class MatrixPane(LinesPane, can_focus=True):
         cols = self._cols = follow(self._cols, n_cols, lo, hi, room_cols)
         more = ("‹" if cols.start > 0 else " ", "›" if cols.stop < n_cols else " ")
 
+        # the rows start below the head (which may wrap) and the x line: clicks find them
+        self._row_lines = (len(head.wrap(self.app.console, width)) + 1, rows)
         x_line = Text("x →".rjust(label_w) + more[0], style="bold")
         for c in cols:
             x_line.append(number(x[c]).rjust(cw))
@@ -125,6 +132,16 @@ class MatrixPane(LinesPane, can_focus=True):
             line.append(f" = {number(output[r])}", style=f"{OUTPUT} bold" if here else OUTPUT)
             lines.append(line)
         return [*lines, *legend]
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row of M goes to that step."""
+        offset = event.get_content_offset(self)
+        if offset is None or self.state is None or self.state.result is None:
+            return
+        first, rows = self._row_lines
+        row = rows.start + offset.y - first
+        if offset.y >= first and row in rows:
+            self.post_message(StepTo(row))
 
     @staticmethod
     def _legend(g, labels: list[str], values: list[str], width: int) -> list[Text]:
