@@ -215,3 +215,31 @@ async def test_clicking_a_row_of_the_matrix_goes_to_that_step(size):
         assert playground(app).step == 4
         assert await pilot.click(matrix, offset=(left + 2, top + _line_of(matrix, "y[0]")))
         await until(lambda: playground(app).step == 0)
+
+
+# -- 4. the conventions lab: the results show at 80×24 too -----------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)])
+async def test_the_conventions_lab_shows_every_librarys_results_without_scrolling(size):
+    from textual.geometry import Region
+
+    from convtui.app.widgets.lab_pane import LabPane
+
+    app = make_app()  # x = 1 2 3 4, w = 5 6 7, mode full
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("x")
+        await until(lambda: bool(app.screen.query(LabPane)))
+        lab = app.screen.query_one(LabPane)
+        await until(lambda: lab.size.width > 0)
+        shown = lab.parent.scrollable_content_region.height  # the rows on screen
+        strips = lab.render_lines(Region(0, 0, lab.size.width, shown))
+        lines = ["".join(segment.text for segment in strip) for strip in strips]
+        convolve = "5 16 34 52 45 28".split()  # numpy.convolve([1, 2, 3, 4], [5, 6, 7])
+        correlate = "7 20 38 56 39 20".split()  # the same without the flip
+        rows = {"numpy.convolve": convolve, "MATLAB conv": convolve, "PyTorch conv1d": correlate}
+        cells = [line.replace("│", " ").replace("*", " ").split() for line in lines]
+        for library, values in rows.items():
+            name = library.split()
+            (row,) = [words for words in cells if words[: len(name)] == name]
+            assert row[-6:] == values, row
