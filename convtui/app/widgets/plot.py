@@ -1,17 +1,29 @@
-"""The plot pane: the input, the kernel as applied and the output, as plotext lines.
+"""The plot pane: in 1-D the input, the kernel as applied and the output as lines; in
+2-D the same three as pictures (:mod:`.picture`).
 
-The output is drawn at the centre of the window that made it, so it lines up with
-the input (two boxes give a triangle centred where they overlap).  In 2-D it plots
-the image row and output row of the current step.
+In 1-D each line has its own plot and its own value axis, stacked (side by side in a
+wide, low pane), so the kernel and the input are not squashed under the output and no
+legend sits on the curves.  The output is drawn at the centre of the window that made
+it, on the input's position axis, so it lines up with the input (two boxes give a
+triangle centred where they overlap).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from textual.binding import Binding
 from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-__all__ = ["PlotPane"]
+from .picture import PicturePane
+
+__all__ = ["LinePlot", "PlotPane", "plot_series"]
+
+COLOURS = ("cyan", "green", "red")  # x, w, y
+# a pane this high stacks the three plots; a lower one this wide sets them side by side
+STACKED_HEIGHT, SIDE_BY_SIDE_WIDTH = 21, 60
 
 
 def _real(values) -> list[float]:
@@ -24,77 +36,137 @@ def _finite(xs, ys) -> tuple[list[float], list[float], int]:
     return [a for a, _ in kept], [b for _, b in kept], len(ys) - len(kept)
 
 
-def plot_series(setup, result, row: int | None):
-    """The title and the ``(label, xs, ys)`` lines the plot pane draws.
+def plot_series(setup, result) -> list[tuple[str, list, list]]:
+    """The ``(title, positions, values)`` of the three 1-D plots.
 
-    In 1-D: the input at 0, 1, 2 ...; the kernel as applied (flipped for a
-    convolution, spread by the dilation) centred on 0; the output at the centre of the
-    window that made each value.  In 2-D the same for one row: ``row`` of the output,
-    the input row under the kernel's middle row, and the kernel's middle row.
+    The input at 0, 1, 2 ...; the kernel as applied (flipped for a convolution,
+    spread by the dilation) at its taps' offsets from the window's centre; the output
+    at the centre of the window that made each value.
     """
     g = setup.geometry
-    two_d = setup.input.ndim == 2
-    axis = 1 if two_d else 0
     x, w, y = setup.input, setup.kernel, result.output
-    title = "x, w as applied, y (y at each window's centre)"
-    if two_d:
-        # the input row that w's middle row meets at this output row (flipped, that
-        # row is tap k-1-k//2 of the oriented kernel), clamped onto x when it falls on
-        # padding; with an empty output, the first row of x and nothing for y
-        k = w.shape[0]
-        tap = k - 1 - k // 2 if setup.flip else k // 2
-        x_row = min(max(g.position(0, 0 if row is None else row, tap), 0), x.shape[0] - 1)
-        x, w = x[x_row], w[k // 2]
-        y = y[row] if row is not None else y[:0].ravel()
-        title = f"row {x_row} of x, middle row of w, " + (
-            f"row {row} of y" if row is not None else "the output is empty"
-        )
     oriented = w[::-1] if setup.flip else w
-    under = g.window((0,) * g.ndim)[axis]  # the cells the first step's taps sit on
+    under = g.window(0)[0]  # the cells the first step's taps sit on
     half = (under[-1] - under[0]) / 2  # from a window's first cell to its centre
-    series = [
+    return [
         ("input x", list(range(len(x))), _real(x)),
-        ("w as applied", [cell - under[0] - half for cell in under], _real(oriented)),
-        ("output y", (g.position(axis, np.arange(len(y)), 0) + half).tolist(), _real(y)),
+        ("w flipped" if setup.flip else "w", [c - under[0] - half for c in under], _real(oriented)),
+        ("y at window centres", (g.position(0, np.arange(len(y)), 0) + half).tolist(), _real(y)),
     ]
-    return title, series
 
 
-class PlotPane(PlotextPlot, can_focus=True):
-    """Input, kernel as applied and output, redrawn when the setup changes."""
+class LinePlot(PlotextPlot):
+    """Three plotext plots: x, w as applied, y; x and y on one position axis."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._series: list[tuple[str, list, list]] = []
+        self._side_by_side = False
+
+    def show(self, series: list[tuple[str, list, list]]) -> int:
+        """Plot ``series`` (see :func:`plot_series`); how many NaN/inf points were left out."""
+        self._series = [(title, *_finite(xs, ys)) for title, xs, ys in series]
+        self._replot()
+        return sum(missing for *_, missing in self._series)
+
+    def _replot(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        self._side_by_side = self._wants_side_by_side()
+        plt.subplots(1, 3) if self._side_by_side else plt.subplots(3, 1)
+        shared = [p for i, (_, xs, _, _) in enumerate(self._series) if i != 1 for p in xs]
+        for i, (title, xs, ys, _) in enumerate(self._series):
+            plot = plt.subplot(1, i + 1) if self._side_by_side else plt.subplot(i + 1, 1)
+            plot.title(title)
+            if ys:
+                plot.plot(xs, ys, marker="braille", color=COLOURS[i])
+            if i == 1 and xs:  # the taps: integer offsets (halves for an even kernel)
+                plot.xticks(sorted({xs[0], xs[len(xs) // 2], xs[-1]}))
+            elif shared:
+                plot.xlim(min(shared) - 0.5, max(shared) + 0.5)
+        self.refresh()
+
+    def _wants_side_by_side(self) -> bool:
+        width, height = self.size
+        return height < STACKED_HEIGHT and width >= SIDE_BY_SIDE_WIDTH
+
+    def on_resize(self) -> None:
+        if self._series and self._wants_side_by_side() != self._side_by_side:
+            self._replot()
+
+
+class PlotPane(Widget, can_focus=True):
+    """1-D: input, kernel as applied and output as lines.  2-D: the same as pictures."""
+
+    BINDINGS = [
+        Binding(
+            "v",
+            "toggle_numbers",
+            "Numbers",
+            tooltip="2-D: the numbers around the window instead of the pictures",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    PlotPane { height: 1fr; }
+    PlotPane > Static { padding: 1; }
+    """
 
     state = reactive(None, init=False, always_update=True, repaint=False)
+    """The playground's state: its setup, result and step."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.border_title = "Plot  [4]"
+        self._lines = LinePlot()
+        self._pictures = PicturePane()
+        self._other = Static(
+            "3-D: the plot and the pictures are 1-D and 2-D only; "
+            "the slide pane's equation shows each step."
+        )
+        self._ndim = 0
         self._drawn = None
 
-    def watch_state(self, state) -> None:
-        if state is None or state.result is None:
-            return
-        setup = state.setup
-        row = None
-        if setup.input.ndim == 2 and setup.geometry.size:
-            row = int(np.unravel_index(state.step, setup.geometry.output_shape)[0])
-        key = (setup, state.result, row)
-        if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn)):
-            return
-        self._drawn = key
-        self.replot(setup, state.result, row)
+    def compose(self):
+        yield self._lines
+        yield self._pictures
+        yield self._other
 
-    def replot(self, setup, result, row: int | None) -> None:
-        """Clear the data, plot input, kernel and output, and refresh."""
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        title, series = plot_series(setup, result, row)
-        left_out = 0
-        for label, xs, ys in series:
-            xs, ys, missing = _finite(xs, ys)
-            left_out += missing
-            if ys:
-                plt.plot(xs, ys, label=label, marker="braille")
+    def on_mount(self) -> None:
+        self._show(0)
+
+    def _show(self, ndim: int) -> None:
+        self._lines.display = ndim == 1
+        self._pictures.display = ndim == 2
+        self._other.display = ndim > 2
+        if ndim != self._ndim:
+            self._ndim = ndim
+            self.refresh_bindings()
+
+    def watch_state(self, state) -> None:
+        if state is None:
+            return
+        ndim = state.setup.input.ndim
+        self._show(ndim)
+        if ndim == 2:
+            self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"
+            self._pictures.state = state
+            return
+        if ndim != 1 or state.result is None:
+            return
+        key = (state.setup, state.result)
+        if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn)):
+            return  # a step: the lines do not move
+        self._drawn = key
+        left_out = self._lines.show(plot_series(state.setup, state.result))
         self.border_subtitle = f"{left_out} NaN/inf not drawn" if left_out else ""
-        plt.title(title)
-        self.refresh()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "toggle_numbers":
+            return self._ndim == 2
+        return True
+
+    def action_toggle_numbers(self) -> None:
+        self._pictures.numbers = not self._pictures.numbers
+        self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"

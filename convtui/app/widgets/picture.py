@@ -1,0 +1,645 @@
+"""The picture pane: a 2-D setup's input, kernel and output as shaded pictures.
+
+Each array is drawn in *units*, one cell column wide and half a cell row high (about
+square on a terminal): the half block ``▀`` gives a cell two units, its top in the
+text colour and its bottom in the background.  A value takes ``size``×``size`` units
+when the pane has room, and a pixel is the mean of ``factor``×``factor`` values when
+it has not (a note says so).  The input is drawn padded, the padded cells greyed; the
+current window is outlined on it, one unit outside the cells the geometry names, and
+the current output cell on the output.  ``v`` (on the plot pane) shows the numbers
+around the window instead.
+
+A picture and its rows are made once per ``Result`` and pane size; a step redraws only
+the rows its outlines cross, so a 1024×1024 image steps as fast as an 8×8 one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ..formatting import number
+from ..messages import StepTo
+from .grid import window
+from .lines import line_regions, line_segments
+from .shading import BLANK, COLOURS, OUTLINE, Scale, block_means, padded_input, real_values
+
+__all__ = ["Layout", "Picture", "PicturePane", "Zoom", "plan_layout"]
+
+SIZES = (8, 6, 5, 4, 3, 2, 1)  # units per value, largest first
+KERNEL_SIZES = (4, 3, 2, 1)
+ARRANGEMENTS = ("row", "over", "beside", "right", "stack")
+
+
+@dataclass(frozen=True)
+class Zoom:
+    """``size`` units per pixel side, ``factor`` values per pixel side (one of them is 1)."""
+
+    size: int = 1
+    factor: int = 1
+
+    def units(self, n: int) -> int:
+        return math.ceil(n / self.factor) * self.size
+
+    # one unit of margin above (as on every side) holds the outline of a window on the
+    # first row; a pixel row may then straddle two cell rows (the half blocks draw it)
+    top = 1
+
+    def box(self, shape: tuple[int, int]) -> tuple[int, int]:
+        """Cells a picture of ``shape`` takes: a unit of margin all round, a label line.
+
+        >>> Zoom(2).box((8, 8)), Zoom(1, 4).box((1026, 1026))
+        ((18, 10), (259, 131))
+        """
+        rows = math.ceil((self.top + self.units(shape[0]) + 1) / 2)
+        return self.units(shape[1]) + 2, 1 + rows
+
+
+def _zooms(shape: tuple[int, int], sizes=SIZES, fewest: int = 1) -> list[Zoom]:
+    """Every zoom for ``shape``, largest first, down to ``fewest`` pixels a side."""
+    biggest = max(max(shape, default=1), 1)
+    factors = range(2, max(biggest // fewest, 1) + 1)
+    return [Zoom(s) for s in sizes] + [Zoom(1, f) for f in factors]
+
+
+def _arrange(kind: str, x, w, y) -> tuple[tuple[int, int], dict[str, tuple[int, int]]]:
+    """The size of three boxes ``(cols, rows)`` put together, and where each goes."""
+    if kind == "row":  # x | w | y
+        at = {"x": (0, 0), "w": (x[0], 0), "y": (x[0] + w[0], 0)}
+        return (x[0] + w[0] + y[0], max(x[1], w[1], y[1])), at
+    if kind == "over":  # x over (w | y)
+        at = {"x": (0, 0), "w": (0, x[1]), "y": (w[0], x[1])}
+        return (max(x[0], w[0] + y[0]), x[1] + max(w[1], y[1])), at
+    if kind == "beside":  # (x over y) | w: x and y line up
+        at = {"x": (0, 0), "y": (0, x[1]), "w": (max(x[0], y[0]), 0)}
+        return (max(x[0], y[0]) + w[0], max(x[1] + y[1], w[1])), at
+    if kind == "right":  # x | (w over y)
+        at = {"x": (0, 0), "w": (x[0], 0), "y": (x[0], w[1])}
+        return (x[0] + max(w[0], y[0]), max(x[1], w[1] + y[1])), at
+    at = {"x": (0, 0), "w": (0, x[1]), "y": (0, x[1] + w[1])}  # stacked
+    return (max(x[0], w[0], y[0]), x[1] + w[1] + y[1]), at
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the pictures go: the zoom of the input and output, the kernel's, the boxes."""
+
+    zoom: Zoom
+    kernel_zoom: Zoom
+    kind: str
+    at: dict[str, tuple[int, int]]
+    size: tuple[int, int]
+
+
+def plan_layout(width: int, height: int, x_shape, w_shape, y_shape) -> Layout | None:
+    """The largest input and output (one zoom for both, so they compare), then the
+    largest kernel, that fit ``width``×``height`` cells in some arrangement.
+
+    >>> plan_layout(78, 14, (10, 10), (3, 3), (8, 8)).zoom
+    Zoom(size=2, factor=1)
+
+    A 1024×1024 image (1026 padded) in 40×20 cells: a pixel is a 57×57 block's mean
+    (18 pixels a side), x on the left, w over y on the right:
+
+    >>> layout = plan_layout(40, 20, (1026, 1026), (3, 3), (1024, 1024))
+    >>> layout.zoom.factor, layout.kind, layout.size
+    (57, 'right', (40, 16))
+    """
+
+    def fit(zoom: Zoom, kernel_zoom: Zoom) -> Layout | None:
+        boxes = zoom.box(x_shape), kernel_zoom.box(w_shape), zoom.box(y_shape)
+        for kind in ARRANGEMENTS:
+            size, at = _arrange(kind, *boxes)
+            if size[0] <= width and size[1] <= height:
+                return Layout(zoom, kernel_zoom, kind, at, size)
+        return None
+
+    # a kernel keeps 8 pixels a side (or all it has): shrunk to a dot it says nothing
+    zooms, kernel_zooms = _zooms(x_shape), _zooms(w_shape, KERNEL_SIZES, fewest=8)
+    smallest_kernel = kernel_zooms[-1]
+    lo, hi = 0, len(zooms) - 1  # the first (largest) zoom that fits: fitting is monotone
+    if fit(zooms[hi], smallest_kernel) is None:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fit(zooms[mid], smallest_kernel) is None:
+            lo = mid + 1
+        else:
+            hi = mid
+    # the kernel no bigger than the input's cells (or 2 units, for a downsampled input)
+    kernel_zooms = [k for k in kernel_zooms if k.size <= max(zooms[lo].size, 2)]
+    return next(layout for k in kernel_zooms if (layout := fit(zooms[lo], k)) is not None)
+
+
+class Picture:
+    """One array as unit codes (see :mod:`.shading`), its rows drawn once and kept."""
+
+    def __init__(self, values, padded, origin, scale: Scale, zoom: Zoom):
+        self.shape = values.shape
+        self.origin = origin  # the array index drawn as the first pixel, per axis
+        self.scale, self.zoom = scale, zoom
+        if padded is None:
+            padded = np.zeros(values.shape, dtype=bool)
+        means, washed = block_means(values, zoom.factor, padded)
+        pixels = scale.codes(means, washed)
+        s, self.top = zoom.size, zoom.top
+        rows = self.top + pixels.shape[0] * s + 1
+        units = np.full((rows + rows % 2, pixels.shape[1] * s + 2), BLANK, dtype=np.int16)
+        units[self.top : self.top + pixels.shape[0] * s, 1:-1] = pixels.repeat(s, 0).repeat(s, 1)
+        self.units = units
+        self.rows = units.shape[0] // 2
+        self.cols = units.shape[1]
+        self._drawn: dict[int, list[Segment]] = {}
+
+    def unit_rect(self, rows: range, cols: range) -> tuple[int, int, int, int]:
+        """Units ``(top, bottom, left, right)`` covering array cells ``rows``×``cols``."""
+        (o0, o1), f, s = self.origin, self.zoom.factor, self.zoom.size
+        top, bottom = (rows[0] - o0) // f, (rows[-1] - o0) // f
+        left, right = (cols[0] - o1) // f, (cols[-1] - o1) // f
+        t = self.top
+        return t + top * s, t - 1 + (bottom + 1) * s, 1 + left * s, (right + 1) * s
+
+    def pixel_at(self, col: int, row: int) -> tuple[int, int] | None:
+        """The array cell drawn at cell ``(col, row)`` of the picture (its first value).
+
+        A cell holds two units, which may belong to two pixels: the lower one counts.
+        """
+        (o0, o1), f, s = self.origin, self.zoom.factor, self.zoom.size
+        last = self.top + math.ceil(self.shape[0] / f) * s - 1
+        unit = 2 * row + 1 if 2 * row + 1 <= last else 2 * row
+        p0, p1 = (unit - self.top) // s, (col - 1) // s
+        if not (0 <= p0 and p0 * f < self.shape[0] and 1 <= col and p1 * f < self.shape[1]):
+            return None
+        return p0 * f + o0, p1 * f + o1
+
+    @staticmethod
+    def _crossing(y: int, rings) -> list:
+        return [r for r in rings if r[0] - 1 <= 2 * y + 1 and 2 * y <= r[1] + 1]
+
+    def crossed(self, y: int, rings) -> bool:
+        """Whether an outline in ``rings`` passes through cell row ``y``."""
+        return 0 <= y < self.rows and bool(self._crossing(y, rings))
+
+    def row(self, y: int, styles: StyleCache, rings=()) -> list[Segment]:
+        """Cell row ``y``'s segments, with ``rings`` (unit rects) outlined around."""
+        crossed = self._crossing(y, rings)
+        if not crossed and y in self._drawn:
+            return self._drawn[y]
+        pair = self.units[2 * y : 2 * y + 2].copy()
+        for top, bottom, left, right in crossed:
+            for i, u in enumerate((2 * y, 2 * y + 1)):
+                if u in (top - 1, bottom + 1):
+                    pair[i, max(left - 1, 0) : right + 2] = OUTLINE
+                elif top <= u <= bottom:
+                    pair[i, [c for c in (left - 1, right + 1) if 0 <= c < self.cols]] = OUTLINE
+        segments = styles.segments(pair[0], pair[1])
+        if not crossed:
+            self._drawn[y] = segments
+        return segments
+
+
+@dataclass
+class StyleCache:
+    """Rich styles for each (top, bottom) pair of codes, over the pane's own style."""
+
+    base: Style
+    _pairs: dict = field(default_factory=dict)
+
+    def cell(self, top: int, bottom: int) -> tuple[str, Style]:
+        got = self._pairs.get((top, bottom))
+        if got is None:
+            t, b = COLOURS[top], COLOURS[bottom]
+            if top == bottom:
+                got = (" ", self.base + Style(bgcolor=_hex(b)) if b else self.base)
+            elif t is None:
+                got = ("▄", self.base + Style(color=_hex(b)))
+            else:
+                got = ("▀", self.base + Style(color=_hex(t), bgcolor=_hex(b) if b else None))
+            self._pairs[(top, bottom)] = got
+        return got
+
+    def segments(self, top: np.ndarray, bottom: np.ndarray) -> list[Segment]:
+        pairs = top.astype(np.int32) * 2048 + bottom
+        starts = [0, *(np.flatnonzero(np.diff(pairs)) + 1).tolist(), len(pairs)]
+        out = []
+        for a, b in zip(starts, starts[1:]):
+            char, style = self.cell(int(top[a]), int(bottom[a]))
+            out.append(Segment(char * (b - a), style))
+        return out
+
+
+def _hex(rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _swatch(scale: Scale, value) -> Style:
+    return Style(bgcolor=_hex(scale.colour(value)))
+
+
+@dataclass
+class Drawing:
+    """What one ``Result`` at one pane size draws, except what moves with the step."""
+
+    layout: Layout | None
+    pictures: dict[str, Picture]
+    labels: dict[str, tuple[str, ...]]
+    step_lines: int  # 1, or 2 where "y[i,j] = v" and "from x[…]" do not fit on one
+    below: list[Text]  # the legends and the notes, wrapped to the pane
+    kept: dict = field(default_factory=dict)  # strips that do not change with the step
+
+
+def _window(setup, result, index) -> tuple[range, range] | None:
+    """The input cells the current step reads: the geometry's window (gathered inputs
+    for a transposed setup, which slides no window)."""
+    g = setup.geometry
+    if not g.transposed:
+        return g.window(index)
+    positions = result.steps[int(np.ravel_multi_index(index, g.output_shape))].positions
+    if not len(positions):
+        return None
+    rows, cols = np.unravel_index(positions, setup.input.shape)
+    return range(int(rows.min()), int(rows.max()) + 1), range(int(cols.min()), int(cols.max()) + 1)
+
+
+def _shape(array) -> str:
+    return "×".join(map(str, array.shape))
+
+
+def _span(cells: range) -> str:
+    text = f"{cells[0]}…{cells[-1]}" if len(cells) > 1 else str(cells[0])
+    return text + (f" step {cells.step}" if cells.step > 1 and len(cells) > 1 else "")
+
+
+class PicturePane(Widget):
+    """The input (padded), the kernel as applied and the output of a 2-D setup, shaded."""
+
+    DEFAULT_CSS = """
+    PicturePane { width: 1fr; height: 1fr; }
+    """
+
+    state = reactive(None, init=False, always_update=True, repaint=False)
+    """The playground's state: its setup, result and step (set by the plot pane)."""
+
+    numbers: reactive[bool] = reactive(False, init=False)
+    """Show the numbers around the window instead of the pictures."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._drawing: tuple[tuple, Drawing] | None = None
+        self._arrays: tuple | None = None
+        self._styles = StyleCache(Style())
+        self._strips: list[Strip] | None = None
+
+    # -- what is drawn ------------------------------------------------------
+
+    def drawing(self) -> Drawing | None:
+        """This result's pictures at this size (made once, kept while both last)."""
+        state = self.state
+        if state is None or state.result is None:
+            return None
+        width, height = self.size
+        key = (state.result, width, height)
+        if self._drawing is not None and all(
+            a is b or a == b for a, b in zip(key, self._drawing[0])
+        ):
+            return self._drawing[1]
+        drawing = self._draw(state.setup, state.result, width, height)
+        self._drawing = (key, drawing)
+        return drawing
+
+    def arrays(self) -> dict[str, tuple]:
+        """``name -> (values, padded, origin, scale)`` of x (padded), w (as applied) and y,
+        once per result."""
+        state = self.state
+        if self._arrays is not None and self._arrays[0] is state.result:
+            return self._arrays[1]
+        setup = state.setup
+        x, padded, before = padded_input(setup)
+        oriented = real_values(setup.kernel)
+        if setup.flip:
+            oriented = oriented[::-1, ::-1]
+        y = real_values(state.result.output)
+        arrays = {
+            "x": (x, padded, (-before[0], -before[1])),
+            "w": (oriented, None, (0, 0)),
+            "y": (y, None, (0, 0)),
+        }
+        arrays = {name: (*a, Scale.of(a[0])) for name, a in arrays.items()}
+        self._arrays = (state.result, arrays)
+        return arrays
+
+    def _draw(self, setup, result, width: int, height: int) -> Drawing:
+        arrays = self.arrays()
+        (x, padded, _, _), (oriented, *_), (y, *_) = arrays["x"], arrays["w"], arrays["y"]
+        scales = {name: a[3] for name, a in arrays.items()}
+        legends = [self._legend(name, scales[name], arrays[name][0]) for name in "xwy"]
+        step_lines = 1 if self._longest_step(setup, y).cell_len <= width else 2
+        layout, below = None, []
+        for _ in range(3):  # the notes say how the layout shrinks: settle them together
+            notes = self._notes(setup, padded, layout)
+            below = self._pack([*legends, notes], width)
+            room = height - step_lines - len(below)
+            fitted = plan_layout(width, room, x.shape, oriented.shape, y.shape)
+            if fitted == layout:
+                break
+            layout = fitted
+        pictures = {}
+        if layout is not None:
+            for name, (values, mask, origin, _) in arrays.items():
+                zoom = layout.kernel_zoom if name == "w" else layout.zoom
+                pictures[name] = Picture(values, mask, origin, scales[name], zoom)
+        x_name, w_name = "x padded" if padded.any() else "x", "w flipped" if setup.flip else "w"
+        labels = {  # the longest that fits is shown
+            "x": (f"{x_name} {_shape(x)}", x_name, "x"),
+            "w": (f"{w_name} {_shape(oriented)}", w_name, "w"),
+            "y": (f"y {_shape(y)}", "y"),
+        }
+        return Drawing(layout, pictures, labels, step_lines, below)
+
+    def _pack(self, texts: list[Text], width: int) -> list[Text]:
+        """``texts`` on as few lines as fit, three spaces apart; one too long wraps."""
+        lines: list[Text] = []
+        for text in (t for t in texts if t.cell_len):
+            if lines and lines[-1].cell_len + 3 + text.cell_len <= width:
+                lines[-1] = Text.assemble(lines[-1], "   ", text)
+            else:
+                lines += text.wrap(self.app.console, max(width, 1))
+        return lines
+
+    @staticmethod
+    def _notes(setup, padded, layout: Layout | None) -> Text:
+        """What the pictures leave out or change: block means, padding, real parts."""
+        notes = []
+        if layout is not None:
+            for names, zoom in (("x, y", layout.zoom), ("w", layout.kernel_zoom)):
+                if zoom.factor > 1:
+                    f = zoom.factor
+                    notes.append(f"{names}: 1 pixel = mean of {f}×{f}")
+        if padded.any():
+            notes.append("grey: padding")
+        if np.iscomplexobj(setup.input) or np.iscomplexobj(setup.kernel):
+            notes.append("real parts")
+        return Text(" · ".join(notes), style="dim")
+
+    @staticmethod
+    def _longest_step(setup, y) -> Text:
+        """The widest step line this setup can have (so its height never changes)."""
+        g = setup.geometry
+        last = tuple(n - 1 for n in g.output_shape)
+        widest = max(
+            (number(v) for v in [*y[:64, :64].ravel().tolist(), y.min(initial=0)]), key=len
+        )
+        cells = tuple(
+            range(-p[0] - k, n) for p, k, n in zip(g.pad, g.effective_kernel, g.input_shape)
+        )
+        return Text(
+            f"y[{last[0]},{last[1]}] = {widest} from x[{_span(cells[0])}, {_span(cells[1])}]"
+        )
+
+    @staticmethod
+    def _legend(name: str, scale: Scale, values) -> Text:
+        """``x ▮0 ▮4 ▮8``: the colours of the scale's low end, middle and high end."""
+        text = Text(f"{name} ", style="bold")
+        ends = (scale.low, scale.mid, scale.high) if scale.high > scale.low else (scale.low,)
+        for value in ends:
+            text.append(" ", style=_swatch(scale, value))
+            text.append(f"{number(value)} ")
+        if values.size and not np.isfinite(values).all():
+            text.append(" ", style=Style(bgcolor="#000000"))
+            text.append("NaN/inf")
+        return text
+
+    @staticmethod
+    def _step_text(state, index, cells, lines: int = 1) -> list[Text]:
+        """``y[i,j] = v from x[rows, cols]``: the step's value and its window, on ``lines``."""
+        name = "y[" + ",".join(map(str, index)) + "]"
+        texts = [Text(f"{name} = {number(state.result.output[index])}", style="bold")]
+        if cells is not None:
+            texts.append(Text(f"from x[{_span(cells[0])}, {_span(cells[1])}]"))
+        if lines == 1 and len(texts) == 2:
+            texts = [Text.assemble(texts[0], " ", texts[1])]
+        return texts
+
+    # -- lines --------------------------------------------------------------
+
+    def lines(self) -> list[Strip]:
+        """Every line of the pane, built from the kept rows and the step's outlines."""
+        width, height = self.size
+        base = self.rich_style
+        if self._styles.base != base:
+            self._styles = StyleCache(base)
+            self._drawing = None  # its rows hold the old base
+        state = self.state
+        console = self.app.console
+        if state is None:
+            return []
+        if state.result is None:
+            return [self._strip(Text("computing…", style="dim"), width)]
+        if self.numbers:
+            return [self._strip(t, width) for t in self._numbers(state, width, height)]
+        drawing = self.drawing()
+        setup, g = state.setup, state.setup.geometry
+        index = cells = None
+        first = [Text("the output is empty: the kernel does not fit", style="bold")]
+        if g.size:
+            index = tuple(int(i) for i in np.unravel_index(state.step, g.output_shape))
+            cells = _window(setup, state.result, index)
+            first = self._step_text(state, index, cells, drawing.step_lines)
+        lines = [self._strip(t, width) for t in first[: drawing.step_lines]]
+        lines += [Strip.blank(width, base)] * (drawing.step_lines - len(lines))
+        layout = drawing.layout
+        if layout is None:
+            lines.append(self._strip(Text("too small for pictures: v shows numbers"), width))
+            return lines
+        rings: dict[str, list] = {"x": [], "w": [], "y": []}
+        if cells is not None:
+            rings["x"].append(drawing.pictures["x"].unit_rect(*cells))
+        if index is not None:
+            rings["y"].append(drawing.pictures["y"].unit_rect(*(range(i, i + 1) for i in index)))
+        for row in range(layout.size[1]):
+            crossed = any(
+                drawing.pictures[name].crossed(row - by - 1, rings[name])
+                for name, (_, by) in layout.at.items()
+            )
+            if not crossed and ("row", row) in drawing.kept:
+                lines.append(drawing.kept[("row", row)])
+                continue
+            pieces = []
+            for name, (bx, by) in layout.at.items():
+                picture = drawing.pictures[name]
+                if row == by:
+                    room = self._label_room(layout, name, width)
+                    text = next((t for t in drawing.labels[name] if len(t) <= room), name)
+                    label = Text(text, style="bold")
+                    pieces.append((bx + 1, line_segments(label, base, console), label.cell_len))
+                elif by < row <= by + picture.rows:
+                    segments = picture.row(row - by - 1, self._styles, rings[name])
+                    pieces.append((bx, segments, picture.cols))
+            lines.append(self._join(pieces, width, base))
+            if not crossed:
+                drawing.kept[("row", row)] = lines[-1]
+        if "below" not in drawing.kept:
+            drawing.kept["below"] = [self._strip(text, width) for text in drawing.below]
+        return lines + drawing.kept["below"]
+
+    @staticmethod
+    def _label_room(layout: Layout, name: str, width: int) -> int:
+        """Cells from a picture's label to the next label on its line (or the edge)."""
+        bx, by = layout.at[name]
+        after = [x for other, (x, y) in layout.at.items() if y == by and x > bx]
+        return min(after, default=width) - bx - 2
+
+    def _join(self, pieces, width: int, base: Style) -> Strip:
+        """Pieces ``(x, segments, cells)`` on one line; a label stops short of the next."""
+        segments, at = [], 0
+        pieces = sorted(pieces, key=lambda p: p[0])
+        for (x, part, cells), following in zip(pieces, [*pieces[1:], (width + 1, None, 0)]):
+            if x > at:
+                segments.append(Segment(" " * (x - at), base))
+            room = min(cells, following[0] - 1 - x)
+            strip = Strip(part, cells)
+            segments += list(strip.crop(0, room)) if room < cells else part
+            at = x + room
+        return Strip(segments, at).crop_extend(0, width, base)
+
+    def _strip(self, text: Text, width: int) -> Strip:
+        base = self._styles.base
+        segments = line_segments(text, base, self.app.console)
+        return Strip(segments, text.cell_len).crop_extend(0, width, base)
+
+    # -- numbers ------------------------------------------------------------
+
+    def _numbers(self, state, width: int, height: int) -> list[Text]:
+        """The values around the window, the kernel and the output around the step."""
+        setup, g = state.setup, state.setup.geometry
+        arrays = self.arrays()
+        index = cells = None
+        out = [Text("the output is empty", style="bold")]
+        if g.size:
+            index = tuple(int(i) for i in np.unravel_index(state.step, g.output_shape))
+            cells = _window(setup, state.result, index)
+            out = self._step_text(state, index, cells)
+            out = out if out[0].cell_len <= width else self._step_text(state, index, cells, 2)
+        room = max(height - len(out) - 3, 3)  # a title line for each of x, w and y
+        k_rows = min(arrays["w"][0].shape[0], max(room // 5, 1))
+        x_rows = max((room - k_rows) // 2, 1)
+        y_rows = max(room - k_rows - x_rows, 1)
+        at = None if index is None else tuple(range(i, i + 1) for i in index)
+        x_name = "x padded" if arrays["x"][1].any() else "x"
+        for name, label, marked, rows in (
+            ("x", x_name, cells, x_rows),
+            ("w", "w flipped" if setup.flip else "w", None, k_rows),
+            ("y", "y", at, y_rows),
+        ):
+            values, padded, origin, scale = arrays[name]
+            out += self._grid(label, values, padded, origin, scale, marked, rows, width)
+        return out[:height]
+
+    @staticmethod
+    def _grid(label, values, padded, origin, scale, marked, rows_room, width) -> list[Text]:
+        """A block of numbers on their colours; the ``marked`` cells between bars."""
+        n0, n1 = values.shape
+        if n0 == 0 or n1 == 0:
+            return [Text(f"{label}: empty", style="bold")]
+        before = (-origin[0], -origin[1])
+        lo0 = hi0 = lo1 = hi1 = 0
+        if marked is not None:  # array indices, shifted by the padding
+            lo0, hi0 = marked[0][0] + before[0], marked[0][-1] + before[0]
+            lo1, hi1 = marked[1][0] + before[1], marked[1][-1] + before[1]
+        rows = window(n0, lo0, hi0, rows_room)
+        wide = max(len(number(v)) for v in [*values[:64, :64].ravel().tolist(), scale.low])
+        cols = window(n1, lo1, hi1, max((width - 1) // (wide + 1), 1))
+        block = values[rows.start : rows.stop, cols.start : cols.stop]
+        texts = [[number(v) for v in row] for row in block.tolist()]
+        wide = max(wide, *(len(t) for row in texts for t in row))
+        codes = scale.codes(
+            block,
+            None if padded is None else padded[rows.start : rows.stop, cols.start : cols.stop],
+        )
+        head = Text(
+            f"{label} rows {_span(range(rows.start - before[0], rows.stop - before[0]))}",
+            style="bold",
+        )
+        head.append(
+            f", cols {_span(range(cols.start - before[1], cols.stop - before[1]))}", style="bold"
+        )
+        lines = [head]
+        bar = Style(color=_hex(COLOURS[OUTLINE]), bold=True)
+        for i, r in enumerate(rows):
+            line = Text()
+            inside = marked is not None and lo0 <= r <= hi0
+            for j, c in enumerate(cols):
+                edge = inside and c in (lo1, hi1 + 1)
+                line.append("┃" if edge else " ", style=bar if edge else "")
+                rgb = COLOURS[int(codes[i, j])]
+                ink = "#000000" if sum(rgb) > 380 else "#ffffff"  # legible on light and dark
+                style = Style(color=ink, bgcolor=_hex(rgb), bold=inside and lo1 <= c <= hi1)
+                line.append(texts[i][j].rjust(wide), style=style)
+            if inside and hi1 == cols[-1]:
+                line.append("┃", style=bar)
+            lines.append(line)
+        return lines
+
+    # -- Textual ------------------------------------------------------------
+
+    def watch_state(self) -> None:
+        self._redraw()
+
+    def watch_numbers(self) -> None:
+        self._strips = None
+        self.refresh()
+
+    def _redraw(self) -> None:
+        old, self._strips = self._strips, None
+        if old is None or self.region.area == 0 or not old or old[0].cell_length != self.size.width:
+            self.refresh()
+            return
+        new = self._strips = self.lines()
+        changed = [
+            y
+            for y in range(max(len(old), len(new)))
+            if y >= len(old) or y >= len(new) or old[y] != new[y]
+        ]
+        if changed:
+            self.refresh(*line_regions(changed, self.size.width))
+
+    def on_resize(self) -> None:
+        self._strips = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self.lines()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the output picture goes to that step."""
+        state, drawing = self.state, self.drawing()
+        if (
+            self.numbers
+            or drawing is None
+            or drawing.layout is None
+            or not state.setup.geometry.size
+        ):
+            return
+        bx, by = drawing.layout.at["y"]
+        cell = drawing.pictures["y"].pixel_at(event.x - bx, event.y - drawing.step_lines - by - 1)
+        if cell is not None:
+            event.stop()
+            self.post_message(
+                StepTo(int(np.ravel_multi_index(cell, state.setup.geometry.output_shape)))
+            )
