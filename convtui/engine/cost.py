@@ -23,6 +23,7 @@ from .methods import (
     fft_layout,
     fused_direct,
     scatter_shape,
+    wide_run,
 )
 
 __all__ = ["auto_is_direct", "choose", "gpu_choice"]
@@ -31,12 +32,13 @@ __all__ = ["auto_is_direct", "choose", "gpu_choice"]
 # ---------------------------------------------------------------- the host's costs
 
 # Seconds per unit of work, fitted to timings on this project's 2-core machines
-# (bench/engine.py; see BENCHMARKS.md).  Only their ratios matter.
-_COST_CONVOLVE_CALL = 1.5e-6  # numpy.convolve, per call
-_COST_CONVOLVE_OUT = 12e-9  # numpy.convolve, per output (one dot-product call each)
-_COST_CONVOLVE_MAC = 0.12e-9  # numpy.convolve, per multiply-add
-_COST_SMALL_KERNEL_OUT = 0.6e-9  # the same for float kernels of <= 11 taps, which numpy
-_COST_SMALL_KERNEL_MAC = 0.22e-9  # slides in one unrolled loop (its small_correlate)
+# (``bench/engine.py --methods`` times each method forced; see BENCHMARKS.md).  Only
+# their ratios matter.
+_COST_CONVOLVE_CALL = 2.5e-6  # numpy.convolve, per call
+_COST_CONVOLVE_OUT = 5.8e-9  # numpy.convolve, per output (one dot-product call each)
+_COST_CONVOLVE_MAC = 0.10e-9  # numpy.convolve, per multiply-add
+_COST_SMALL_KERNEL_OUT = 0.05e-9  # the same for float kernels of <= 11 taps, which numpy
+_COST_SMALL_KERNEL_MAC = 0.16e-9  # slides in one unrolled loop (its small_correlate)
 _COST_COPY = 0.5e-9  # per element of a padded or strided copy
 _COST_WINDOWS_CALL = 5e-6  # windows in blocks: padding, view, buffer
 _COST_WINDOWS_BLOCK = 3e-6  # per block of windows: its copy and product calls
@@ -45,12 +47,14 @@ _COST_WINDOW_ROW = 6e-9  # per row of the copy (the copy's inner loop runs along
 _COST_GEMM_MAC = 0.1e-9  # per multiply-add of scatter's matrix-matrix product
 _COST_TAP_ELEMENT = 1.5e-9  # tap loop, per output element per tap (two passes)
 _COST_TAP_CALL = 3.0e-6  # tap loop, per tap
-_COST_FFT_SMALL = 2.5e-9  # per N·log2(N) of a real FFT round trip that fits in cache
-_COST_FFT_LARGE_1D = 6.0e-9  # long 1-D transforms miss the cache
-_COST_FFT_CALL = 40e-6
-_COST_BLOCKS = 1.0e-9  # overlap-save, per N·log2(N) of every block (copies included)
-_COST_BLOCKS_CHUNK = 25e-6  # per chunk of blocks (a few numpy calls)
-_COST_BLOCKS_CALL = 60e-6
+_COST_FFT_1D = 1.4e-9  # per N·log2(N) of a 1-D real FFT round trip that fits in cache
+_COST_FFT_LARGE_1D = 2.0e-9  # ... and of a long one, which misses it
+_COST_FFT_ND = 1.0e-9  # per N·log2(N) of an n-D one (numpy transforms axis by axis)
+_COST_FFT_CALL = 20e-6  # fixed, plus per axis transformed (numpy's Python around
+_COST_FFT_AXIS = 22e-6  # pocketfft: 42 µs in 1-D, 65 in 2-D, 85 in 3-D)
+_COST_BLOCKS = 0.66e-9  # overlap-save, per N·log2(N) of every block (copies included)
+_COST_BLOCKS_CHUNK = 10e-6  # per chunk of blocks (a few numpy calls)
+_COST_BLOCKS_CALL = 50e-6
 _NUMPY_SMALL_KERNEL = 11  # numpy.convolve's unrolled loop takes float kernels up to this
 _NUMPY_SMALL_KERNEL_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _DIRECT_ALWAYS = 50e-6  # below this, direct wins whatever an FFT would cost
@@ -104,6 +108,10 @@ def _cost_direct(g: Geometry, dtype) -> float:
     if g.ndim == 1 and (g.stride == (1,) or g.dilation == (1,)):
         return _cost_direct_1d(g, dtype)
     taps, itemsize = math.prod(g.kernel_shape), np.dtype(dtype).itemsize
+    run = wide_run(g)
+    if run is not None:  # one run over every row, then the outputs copied out of it
+        piece = min(run, max(1, WINDOWS_MAX // (taps * itemsize)))  # a block's copy
+        return _cost_windows((run,), taps, piece, itemsize) + _COST_COPY * g.size
     if _fits(math.prod(g.output_shape[1:]), taps, itemsize):
         row = max(g.output_shape[-1], g.kernel_shape[-1])
         return _cost_windows(g.output_shape, taps, row, itemsize)
@@ -112,8 +120,11 @@ def _cost_direct(g: Geometry, dtype) -> float:
 
 def _cost_fft(g: Geometry) -> float:
     total = math.prod(fft_layout(g)[0])
-    per = _COST_FFT_LARGE_1D if g.ndim == 1 and total > 2**15 else _COST_FFT_SMALL
-    return per * total * math.log2(max(total, 2)) + _COST_FFT_CALL
+    if g.ndim > 1:
+        per = _COST_FFT_ND
+    else:
+        per = _COST_FFT_LARGE_1D if total > 2**15 else _COST_FFT_1D
+    return per * total * math.log2(max(total, 2)) + _COST_FFT_CALL + _COST_FFT_AXIS * g.ndim
 
 
 _MIN_BLOCKS = 4  # fewer: one FFT of the whole does the same work with less around it

@@ -137,18 +137,19 @@ def windows_fit(per_row: int, taps: int, itemsize: int) -> bool:
     return nbytes <= WINDOWS_MAX and nbytes <= get_memory_limit()
 
 
-def _times_windows(xp, view, matrix, out, taps_first: bool) -> None:
+def _times_windows(xp, view, kernel_axes: int, matrix, out, taps_first: bool) -> None:
     """``out[i] = window i · matrix`` for the windows a strided view holds, copied in blocks.
 
     ``view`` is ``(taps..., outputs...)`` when ``taps_first``, else ``(outputs...,
-    taps...)``: the copy runs fastest along its last axis, so the longer of the last
-    output and the last kernel axis goes last.  Blocks of rows of the first output axis
-    are copied into one buffer of at most :data:`WINDOWS_MAX` bytes and multiplied
-    there, writing into ``out`` (contiguous, one row of ``matrix``'s columns per output).
+    taps...)``, with ``kernel_axes`` axes of taps: the copy runs fastest along its last
+    axis, so the longer of the last output and the last kernel axis goes last.  Blocks
+    of rows of the first output axis are copied into one buffer of at most
+    :data:`WINDOWS_MAX` bytes and multiplied there, writing into ``out`` (contiguous,
+    one row of ``matrix``'s columns per output).
     """
-    ndim = view.ndim // 2
-    kernel_shape = view.shape[:ndim] if taps_first else view.shape[ndim:]
-    outputs = view.shape[ndim:] if taps_first else view.shape[:ndim]
+    split = kernel_axes if taps_first else view.ndim - kernel_axes
+    kernel_shape = view.shape[:split] if taps_first else view.shape[split:]
+    outputs = view.shape[split:] if taps_first else view.shape[:split]
     taps, rows, per_row = math.prod(kernel_shape), outputs[0], math.prod(outputs[1:])
     # on the GPU a block costs launches, not cache misses: as few as memory allows
     budget = WINDOWS_MAX if xp is np else get_memory_limit() // 4
@@ -156,7 +157,7 @@ def _times_windows(xp, view, matrix, out, taps_first: bool) -> None:
     flat = out.reshape((rows * per_row,) + matrix.shape[1:])
     shape = (taps, block, per_row) if taps_first else (block, per_row, taps)
     buffer = xp.empty(shape, dtype=view.dtype)
-    everything = (slice(None),) * ndim
+    everything = (slice(None),) * kernel_axes
     for start in range(0, rows, block):
         n = min(block, rows - start)
         if taps_first:
@@ -277,15 +278,39 @@ def _direct_windows(xp, x, oriented, g: Geometry, work):
     padded = _zero_padded(xp, x, g, work)
     out_steps = tuple(s * step for s, step in zip(g.stride, padded.strides))
     tap_steps = tuple(d * step for d, step in zip(g.dilation, padded.strides))
+    # contiguous: matmul leaves BLAS for a slow loop on a reversed (negative-stride) kernel
+    kernel = xp.ascontiguousarray(oriented).reshape(-1)
+    run = wide_run(g) if padded.flags.c_contiguous else None
+    if run is not None:
+        # output o reads from offset Σ o·pitch of the padded input: one run of windows
+        # over every row, copied in long contiguous pieces; the cells between the rows'
+        # ends are computed too, and left out of the view returned
+        view = _strided(xp, padded, g.kernel_shape + (run,), tap_steps + (padded.itemsize,))
+        wide = xp.empty(math.prod(g.padded_shape), dtype=work)
+        _times_windows(xp, view, g.ndim, kernel, wide[:run], taps_first=True)
+        return _strided(xp, wide, g.output_shape, padded.strides)
     taps_first = g.output_shape[-1] >= g.kernel_shape[-1]
     if taps_first:
         view = _strided(xp, padded, g.kernel_shape + g.output_shape, tap_steps + out_steps)
     else:
         view = _strided(xp, padded, g.output_shape + g.kernel_shape, out_steps + tap_steps)
     out = xp.empty(g.output_shape, dtype=work)
-    # contiguous: matmul leaves BLAS for a slow loop on a reversed (negative-stride) kernel
-    _times_windows(xp, view, xp.ascontiguousarray(oriented).reshape(-1), out, taps_first)
+    _times_windows(xp, view, g.ndim, kernel, out, taps_first)
     return out
+
+
+def wide_run(g: Geometry) -> int | None:
+    """The run of windows the direct path copies for every output row at once, or None.
+
+    With stride 1, output ``o`` reads the padded input from flat offset ``Σ o·pitch``;
+    the run covers them all and the cells between rows, which it computes for nothing,
+    so it is taken only where those are few (at most as many as the outputs).
+    """
+    if g.ndim == 1 or any(s != 1 for s in g.stride) or g.output_shape[-1] < g.kernel_shape[-1]:
+        return None
+    pitch = [math.prod(g.padded_shape[axis + 1 :]) for axis in range(g.ndim)]
+    run = sum((o - 1) * p for o, p in zip(g.output_shape, pitch)) + 1
+    return run if run <= 2 * g.size else None
 
 
 def _slide_taps(xp, x, oriented, g: Geometry, work):
@@ -460,7 +485,7 @@ def _scatter(xp, x, oriented, g: Geometry, work):
         windows = _strided(xp, padded, taps + positions, padded.strides * 2)
         phases = xp.empty(positions + strides, dtype=work)
         matrix = xp.ascontiguousarray(table).reshape(n_taps, n_phases)
-        _times_windows(xp, windows, matrix, phases, taps_first=True)
+        _times_windows(xp, windows, ndim, matrix, phases, taps_first=True)
     else:
         phases = xp.zeros(positions + strides, dtype=work)
         scratch = xp.empty(positions + strides, dtype=work)
