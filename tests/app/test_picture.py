@@ -180,15 +180,29 @@ async def test_the_window_outline_sits_on_the_cells_the_geometry_names(options, 
             ),
         )
         await pilot.pause()
-        x = pane.drawing().pictures["x"]
-        # the ring goes round the first and last cells of the window, one unit outside
-        (top, _, left, _), (_, bottom, _, right) = (
-            x.unit_rect(range(cells[0][0], cells[0][0] + 1), range(cells[1][0], cells[1][0] + 1)),
-            x.unit_rect(
-                range(cells[0][-1], cells[0][-1] + 1), range(cells[1][-1], cells[1][-1] + 1)
-            ),
+        # the ring is whole, one unit wide, round a block of units
+        got = picture_units(pane, "x")
+        ringed = outlined(got)
+        top, bottom = min(u for u, _ in ringed) + 1, max(u for u, _ in ringed) - 1
+        left, right = min(v for _, v in ringed) + 1, max(v for _, v in ringed) - 1
+        assert ringed == ring(top, bottom, left, right)
+        # as tall and wide as the window's span at this zoom (one size of units a cell)
+        size = pane.drawing().layout.zoom.size
+        assert (bottom - top + 1, right - left + 1) == (
+            len(range(cells[0][0], cells[0][-1] + 1)) * size,
+            len(range(cells[1][0], cells[1][-1] + 1)) * size,
         )
-        assert outlined(picture_units(pane, "x")) == ring(top, bottom, left, right)
+        # and inside its corners: the first and the last cell of the window (0..35 are
+        # 36 colours; a padded cell greyed), read from the padded input
+        values, padded, before = padded_input(setup)
+        scale = Scale.of(values)
+
+        def colour(r, c):
+            r, c = r + before[0], c + before[1]
+            return COLOURS[int(scale.codes(values[r : r + 1, c], padded[r : r + 1, c])[0])]
+
+        assert got[top][left] == colour(cells[0][0], cells[1][0])
+        assert got[bottom][right] == colour(cells[0][-1], cells[1][-1])
         # and the output cell of this step is ringed on y
         y = pane.drawing().pictures["y"]
         assert outlined(picture_units(pane, "y")) == ring(

@@ -36,6 +36,9 @@ from .shading import BLANK, COLOURS, OUTLINE, Scale, block_means, padded_input, 
 __all__ = ["Layout", "Picture", "PicturePane", "Zoom", "plan_layout"]
 
 SIZES = (8, 6, 5, 4, 3, 2, 1)  # units per value, largest first
+# one unit of margin above a picture (as on every side) holds the outline of a window
+# on its first row; a pixel row may then straddle two cell rows (the half blocks draw it)
+TOP = 1
 KERNEL_SIZES = (4, 3, 2, 1)
 ARRANGEMENTS = ("row", "over", "beside", "right", "stack")
 
@@ -50,17 +53,13 @@ class Zoom:
     def units(self, n: int) -> int:
         return math.ceil(n / self.factor) * self.size
 
-    # one unit of margin above (as on every side) holds the outline of a window on the
-    # first row; a pixel row may then straddle two cell rows (the half blocks draw it)
-    top = 1
-
     def box(self, shape: tuple[int, int]) -> tuple[int, int]:
         """Cells a picture of ``shape`` takes: a unit of margin all round, a label line.
 
         >>> Zoom(2).box((8, 8)), Zoom(1, 4).box((1026, 1026))
         ((18, 10), (259, 131))
         """
-        rows = math.ceil((self.top + self.units(shape[0]) + 1) / 2)
+        rows = math.ceil((TOP + self.units(shape[0]) + 1) / 2)
         return self.units(shape[1]) + 2, 1 + rows
 
 
@@ -151,10 +150,10 @@ class Picture:
             padded = np.zeros(values.shape, dtype=bool)
         means, washed = block_means(values, zoom.factor, padded)
         pixels = scale.codes(means, washed)
-        s, self.top = zoom.size, zoom.top
-        rows = self.top + pixels.shape[0] * s + 1
+        s = zoom.size
+        rows = TOP + pixels.shape[0] * s + 1
         units = np.full((rows + rows % 2, pixels.shape[1] * s + 2), BLANK, dtype=np.int16)
-        units[self.top : self.top + pixels.shape[0] * s, 1:-1] = pixels.repeat(s, 0).repeat(s, 1)
+        units[TOP : TOP + pixels.shape[0] * s, 1:-1] = pixels.repeat(s, 0).repeat(s, 1)
         self.units = units
         self.rows = units.shape[0] // 2
         self.cols = units.shape[1]
@@ -165,8 +164,7 @@ class Picture:
         (o0, o1), f, s = self.origin, self.zoom.factor, self.zoom.size
         top, bottom = (rows[0] - o0) // f, (rows[-1] - o0) // f
         left, right = (cols[0] - o1) // f, (cols[-1] - o1) // f
-        t = self.top
-        return t + top * s, t - 1 + (bottom + 1) * s, 1 + left * s, (right + 1) * s
+        return TOP + top * s, TOP - 1 + (bottom + 1) * s, 1 + left * s, (right + 1) * s
 
     def pixel_at(self, col: int, row: int) -> tuple[int, int] | None:
         """The array cell drawn at cell ``(col, row)`` of the picture (its first value).
@@ -174,9 +172,9 @@ class Picture:
         A cell holds two units, which may belong to two pixels: the lower one counts.
         """
         (o0, o1), f, s = self.origin, self.zoom.factor, self.zoom.size
-        last = self.top + math.ceil(self.shape[0] / f) * s - 1
+        last = TOP + math.ceil(self.shape[0] / f) * s - 1
         unit = 2 * row + 1 if 2 * row + 1 <= last else 2 * row
-        p0, p1 = (unit - self.top) // s, (col - 1) // s
+        p0, p1 = (unit - TOP) // s, (col - 1) // s
         if not (0 <= p0 and p0 * f < self.shape[0] and 1 <= col and p1 * f < self.shape[1]):
             return None
         return p0 * f + o0, p1 * f + o1
@@ -307,12 +305,10 @@ class PicturePane(Widget):
         if state is None or state.result is None:
             return None
         width, height = self.size
-        key = (state.result, width, height)
-        if self._drawing is not None and all(
-            a is b or a == b for a, b in zip(key, self._drawing[0])
-        ):
+        key = (state.result, width, height)  # a Result equals only itself
+        if self._drawing is not None and self._drawing[0] == key:
             return self._drawing[1]
-        drawing = self._draw(state.setup, state.result, width, height)
+        drawing = self._draw(width, height)
         self._drawing = (key, drawing)
         return drawing
 
@@ -337,8 +333,8 @@ class PicturePane(Widget):
         self._arrays = (state.result, arrays)
         return arrays
 
-    def _draw(self, setup, result, width: int, height: int) -> Drawing:
-        arrays = self.arrays()
+    def _draw(self, width: int, height: int) -> Drawing:
+        setup, arrays = self.state.setup, self.arrays()
         (x, padded, _, _), (oriented, *_), (y, *_) = arrays["x"], arrays["w"], arrays["y"]
         scales = {name: a[3] for name, a in arrays.items()}
         legends = [self._legend(name, scales[name], arrays[name][0]) for name in "xwy"]
@@ -392,18 +388,20 @@ class PicturePane(Widget):
 
     @staticmethod
     def _longest_step(setup, y) -> Text:
-        """The widest step line this setup can have (so its height never changes)."""
+        """The widest step line this setup can have (so its height never changes): the
+        last index, the widest value, the first and the last window."""
         g = setup.geometry
+        if not g.size:
+            return Text("")
         last = tuple(n - 1 for n in g.output_shape)
-        widest = max(
-            (number(v) for v in [*y[:64, :64].ravel().tolist(), y.min(initial=0)]), key=len
-        )
-        cells = tuple(
-            range(-p[0] - k, n) for p, k, n in zip(g.pad, g.effective_kernel, g.input_shape)
-        )
-        return Text(
-            f"y[{last[0]},{last[1]}] = {widest} from x[{_span(cells[0])}, {_span(cells[1])}]"
-        )
+        values = [*y[:64, :64].ravel().tolist(), y.min(), y.max()]
+        widest = max((number(v) for v in values), key=len)
+        ends = [g.window((0, 0)), g.window(last)] if not g.transposed else [(range(0), range(0))]
+        spans = [
+            max((_span(w[axis]) for w in ends if len(w[axis])), key=len, default="")
+            for axis in (0, 1)
+        ]
+        return Text(f"y[{last[0]},{last[1]}] = {widest} from x[{spans[0]}, {spans[1]}]")
 
     @staticmethod
     def _legend(name: str, scale: Scale, values) -> Text:

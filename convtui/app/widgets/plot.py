@@ -74,7 +74,10 @@ class LinePlot(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         self._side_by_side = self._wants_side_by_side()
-        plt.subplots(1, 3) if self._side_by_side else plt.subplots(3, 1)
+        if self._side_by_side:
+            plt.subplots(1, 3)
+        else:
+            plt.subplots(3, 1)
         shared = [p for i, (_, xs, _, _) in enumerate(self._series) if i != 1 for p in xs]
         for i, (title, xs, ys, _) in enumerate(self._series):
             plot = plt.subplot(1, i + 1) if self._side_by_side else plt.subplot(i + 1, 1)
@@ -134,7 +137,8 @@ class PlotPane(Widget, can_focus=True):
         yield self._other
 
     def on_mount(self) -> None:
-        self._show(0)
+        if self.state is None:  # nothing to show until the screen's state arrives
+            self._show(0)
 
     def _show(self, ndim: int) -> None:
         self._lines.display = ndim == 1

@@ -13,7 +13,6 @@ marks), so a picture is a small integer array and its styles are made once.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,10 +69,14 @@ class Scale:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Scale:
-        finite = values[np.isfinite(values)] if values.size else values
-        if finite.size == 0:
+        if values.size == 0:
             return cls(0.0, 0.0)
-        low, high = float(finite.min()), float(finite.max())
+        low, high = float(values.min()), float(values.max())
+        if not (np.isfinite(low) and np.isfinite(high)):  # NaN or inf: scale the rest
+            finite = values[np.isfinite(values)]
+            if finite.size == 0:
+                return cls(0.0, 0.0)
+            low, high = float(finite.min()), float(finite.max())
         if low < 0 < high:
             reach = max(-low, high)
             return cls(-reach, reach, True)
@@ -139,13 +142,14 @@ def padded_input(setup) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     g = setup.geometry
     if g.transposed or all(b == a == 0 for b, a in g.pad):
         return x, np.zeros(x.shape, dtype=bool), (0, 0)
-    rows, cols = (g.source_index(axis) for axis in (0, 1))
-    inside = np.zeros(g.padded_shape, dtype=bool)
-    (b0, _), (b1, _) = g.pad
-    inside[b0 : b0 + x.shape[0], b1 : b1 + x.shape[1]] = True
+    rows, cols = (g.source_index(axis) for axis in (0, 1))  # -1: a zero
     values = x[np.maximum(rows, 0)[:, None], np.maximum(cols, 0)[None, :]]
-    values[(rows < 0)[:, None] | (cols < 0)[None, :]] = 0.0
-    return values, ~inside, (b0, b1)
+    values[rows < 0] = 0.0
+    values[:, cols < 0] = 0.0
+    (b0, _), (b1, _) = g.pad
+    padded = np.ones(g.padded_shape, dtype=bool)
+    padded[b0 : b0 + x.shape[0], b1 : b1 + x.shape[1]] = False
+    return values, padded, (b0, b1)
 
 
 def block_means(values: np.ndarray, factor: int, mask=None):
@@ -158,19 +162,21 @@ def block_means(values: np.ndarray, factor: int, mask=None):
     >>> block_means(np.arange(9.0).reshape(3, 3), 2).tolist()
     [[2.0, 3.5], [6.5, 8.0]]
     """
-    if factor == 1:
+    if values.size == 0:  # (an empty output) nothing to average
+        shape = tuple(-(-n // factor) for n in values.shape)
+        values, mask = np.zeros(shape), None if mask is None else np.zeros(shape, dtype=bool)
+    if factor == 1 or values.size == 0:
         return values if mask is None else (values, mask)
-    rows, cols = (math.ceil(n / factor) * factor for n in values.shape)
-    grid = (rows // factor, factor, cols // factor, factor)
+    starts = [np.arange(0, n, factor) for n in values.shape]
 
     def total(a):
-        full = np.zeros((rows, cols), dtype=a.dtype)
-        full[: a.shape[0], : a.shape[1]] = a
-        return full.reshape(grid).sum(axis=(1, 3))
+        return np.add.reduceat(np.add.reduceat(a, starts[0], axis=0), starts[1], axis=1)
 
-    counts = total(np.ones(values.shape, dtype=np.int64))
+    # cells per block: factor² inside, fewer along the far edges
+    sizes = [np.diff(np.append(s, n)) for s, n in zip(starts, values.shape)]
+    counts = np.outer(*sizes)
     with np.errstate(invalid="ignore"):
         means = total(values) / counts
     if mask is None:
         return means
-    return means, total(mask.astype(np.int64)) == counts
+    return means, total(mask.astype(np.int32)) == counts
