@@ -22,6 +22,7 @@ from .methods import (
     blocks_plan,
     fft_layout,
     fused_direct,
+    in_pieces,
     scatter_shape,
     wide_run,
 )
@@ -61,7 +62,16 @@ _DIRECT_ALWAYS = 50e-6  # below this, direct wins whatever an FFT would cost
 
 
 def _cost_np_convolve(outputs: int, taps: int, dtype) -> float:
-    """One numpy.convolve call computing ``outputs`` dot products of ``taps`` values."""
+    """numpy.convolve computing ``outputs`` dot products of ``taps`` values.
+
+    In pieces of 11 taps where methods.in_pieces says so, one call each, added up.
+    """
+    if in_pieces(taps, dtype, outputs):
+        pieces = -(-taps // _NUMPY_SMALL_KERNEL)
+        last = taps - (pieces - 1) * _NUMPY_SMALL_KERNEL
+        full_pieces = (pieces - 1) * _cost_np_convolve(outputs, _NUMPY_SMALL_KERNEL, dtype)
+        adds = (pieces - 1) * _COST_COPY * outputs
+        return full_pieces + _cost_np_convolve(outputs, last, dtype) + adds
     if dtype in _NUMPY_SMALL_KERNEL_TYPES and taps <= _NUMPY_SMALL_KERNEL:
         per_output = _COST_SMALL_KERNEL_OUT + _COST_SMALL_KERNEL_MAC * taps
     else:
@@ -75,6 +85,8 @@ def _cost_direct_1d(g: Geometry, dtype) -> float:
     (count,), padded = g.output_shape, g.padded_shape[0]
     if stride == dilation == 1:
         copy = 0 if before == after == 0 or before == after == k - 1 else padded
+        if in_pieces(k, dtype, count):
+            copy = 0 if before == after == 0 else padded
         return _cost_np_convolve(count, k, dtype) + _COST_COPY * copy
     if dilation == 1:
         phases, taps = min(stride, k), -(-k // stride)
@@ -210,8 +222,14 @@ def _cheapest(g: Geometry, dtype, exact: bool = False) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def auto_is_direct(n: int, k: int, mode: str) -> bool:
-    """Whether ``auto`` picks direct for float64 vectors of these lengths (cached)."""
-    return _cheapest(plan((n,), (k,), mode), np.dtype(np.float64)) == "direct"
+    """Whether ``auto`` hands float64 vectors of these lengths to numpy.convolve as they are.
+
+    That is, picks direct, and does not cut the kernel in pieces (cached).
+    """
+    g = plan((n,), (k,), mode)
+    if in_pieces(k, np.dtype(np.float64), g.output_shape[0]):
+        return False
+    return _cheapest(g, np.dtype(np.float64)) == "direct"
 
 
 # ---------------------------------------------------------------- the GPU's costs

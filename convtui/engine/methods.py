@@ -39,6 +39,7 @@ __all__ = [
     "RUNNERS",
     "blocks_plan",
     "fft_layout",
+    "in_pieces",
     "next_fast_len",
     "scatter_shape",
     "small_direct",
@@ -247,7 +248,7 @@ def _direct_1d(x, oriented, g: Geometry, work):
     """
     ((before, after),), (k,), (stride,), (dilation,) = g.pad, g.kernel_shape, g.stride, g.dilation
     (count,), n = g.output_shape, x.shape[0]
-    if stride == dilation == 1:
+    if stride == dilation == 1 and not in_pieces(k, work, count):
         reversed_kernel = oriented[::-1]
         if before == after == 0:
             return np.convolve(x, reversed_kernel, "valid")
@@ -261,15 +262,53 @@ def _direct_1d(x, oriented, g: Geometry, work):
             return np.convolve(x, reversed_kernel, "full")[start : start + count]
         return np.convolve(_zero_padded(np, x, g, work), reversed_kernel, "valid")
     padded = _zero_padded(np, x, g, work)
+    if stride == dilation == 1:
+        return _slide_valid(padded, oriented)
     if dilation == 1:
-        out = np.convolve(padded[::stride], oriented[::stride][::-1], "valid")[:count]
+        out = _slide_valid(padded[::stride], oriented[::stride])[:count]
         for r in range(1, min(stride, k)):
-            out += np.convolve(padded[r::stride], oriented[r::stride][::-1], "valid")[:count]
+            out += _slide_valid(padded[r::stride], oriented[r::stride])[:count]
         return out
     out = np.empty(count, dtype=work)
     for r in range(min(dilation, count)):
-        phase = np.convolve(padded[r::dilation], oriented[::-1], "valid")
+        phase = _slide_valid(padded[r::dilation], oriented)
         out[r::dilation] = phase[: len(range(r, count, dilation))]
+    return out
+
+
+UNROLLED = 11  # numpy.convolve slides real float kernels of up to 11 taps in one unrolled loop
+PIECES_MAX = 32  # ... and longer ones up to this are quicker through it, in pieces
+PIECES_MIN_OUTPUTS = 2000
+
+
+def in_pieces(taps: int, dtype, outputs: int) -> bool:
+    """Whether :func:`_slide_valid` cuts a kernel of ``taps`` into pieces of 11.
+
+    numpy.convolve takes one dot-product call per output for more than 11 taps (about
+    6 ns each here) where its unrolled loop needs about 2 ns for 11: 16 taps in two
+    pieces took 0.39 ms over 10⁵ samples against 0.68 in one, 32 in three 0.78 against
+    0.98; at 64 one call wins.  Below 2000 outputs the gain is a few microseconds.
+    """
+    return (
+        UNROLLED < taps <= PIECES_MAX
+        and outputs >= PIECES_MIN_OUTPUTS
+        and np.dtype(dtype) in _REAL_FLOATS
+    )
+
+
+_REAL_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _slide_valid(padded, oriented):
+    """``out[i] = Σ_j padded[i+j]·oriented[j]`` by numpy.convolve, in pieces if quicker."""
+    k, count = oriented.shape[0], padded.shape[0] - oriented.shape[0] + 1
+    if not in_pieces(k, padded.dtype, count):
+        return np.convolve(padded, oriented[::-1], "valid")
+    out = np.convolve(padded[: count + UNROLLED - 1], oriented[:UNROLLED][::-1], "valid")
+    for start in range(UNROLLED, k, UNROLLED):
+        piece = oriented[start : start + UNROLLED]
+        window = padded[start : start + count + piece.shape[0] - 1]
+        out += np.convolve(window, piece[::-1], "valid")
     return out
 
 

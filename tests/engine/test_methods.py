@@ -102,6 +102,24 @@ def test_the_fft_of_valid_is_as_long_as_the_input():
     assert methods.fft_layout(convtui.plan((1000,), (600,), "full"))[0] == (1600,)
 
 
+@pytest.mark.parametrize("k", [12, 16, 23, 32, 33])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_kernels_of_12_to_32_taps_in_pieces_of_11_are_exact(k, mode):
+    # numpy.convolve's unrolled loop takes 11 taps: longer kernels go through it in pieces
+    assert methods.in_pieces(k, np.float64, 3000) == (k <= 32)
+    rng = np.random.default_rng(k)
+    x, w = _integer_valued(rng, 3000), _integer_valued(rng, k)
+    np.testing.assert_array_equal(convolve(x, w, mode), np.convolve(x, w, mode))
+    want = scipy_signal.correlate(x, w, mode, method="direct")
+    np.testing.assert_array_equal(correlate(x, w, mode, method="direct"), want)
+    got = convolve(x.astype(np.float32), w.astype(np.float32), mode, method="direct")
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.convolve(x, w, mode).astype(np.float32))
+    for options in ({"stride": 3}, {"dilation": 2}, {"padding_mode": "reflect"}):
+        got = correlate(x, w, "valid", padding=k, method="direct", **options)
+        _check(got, _reference(x, w, "valid", False, padding=k, **options), "direct")
+
+
 # ------------------------------------------------------------------ tiny problems, exactly
 
 
