@@ -388,3 +388,50 @@ def test_a_padding_wider_than_the_reach_of_the_inputs_gives_zeros():
     for method in TRANSPOSED_METHODS:
         got = conv_transpose([1, 2], [1, 1], stride=3, output_padding=2, method=method)
         np.testing.assert_array_equal(got, [1, 1, 0, 2, 2, 0, 0])
+
+
+# ------------------------------------------------------------------ through xp (fake cupy)
+
+
+@pytest.fixture
+def fake_cupy(monkeypatch):
+    """tests/engine/fake_cupy: the device code paths on the host, refusing host arrays."""
+    import sys
+
+    from convtui.engine import backend
+
+    from . import fake_cupy as module
+
+    fake = module.make()
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    monkeypatch.setattr(backend, "_cupy", None)
+    return fake
+
+
+@pytest.mark.parametrize("method", ["scatter", "direct", "auto"])
+def test_scatter_and_windows_stay_on_the_device(fake_cupy, method, monkeypatch):
+    torch = pytest.importorskip("torch")
+    from convtui.engine.backend import to_numpy
+
+    rng = np.random.default_rng(13)
+    for xs, ws, stride, padding, output_padding, dilation in TRANSPOSED:
+        x, w = _integer_valued(rng, xs), _integer_valued(rng, ws)
+        options = dict(stride=stride, padding=padding, output_padding=output_padding)
+        want = _torch_transposed(torch, x, w, dilation=dilation, **options)
+        for budget in (methods.WINDOWS_MAX, 64):  # one block, and a block per row
+            monkeypatch.setattr(methods, "WINDOWS_MAX", budget)
+            got = conv_transpose(
+                fake_cupy.asarray(x.astype(np.int64)),
+                fake_cupy.asarray(w.astype(np.int64)),
+                dilation=dilation,
+                method=method,
+                **options,
+            )
+            assert isinstance(got, fake_cupy.ndarray) and got.dtype == np.int64
+            np.testing.assert_array_equal(to_numpy(got), want.astype(np.int64))
+    # the direct windows of a forward convolution, complex (no fused kernel for it)
+    x = rng.standard_normal((9, 8)) + 1j * rng.standard_normal((9, 8))
+    w = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    got = correlate(fake_cupy.asarray(x), fake_cupy.asarray(w), "same", stride=(1, 2))
+    want = scipy_signal.correlate(x, w, "same", method="direct")[:, ::2]
+    np.testing.assert_allclose(to_numpy(got), want, atol=1e-12)
