@@ -459,22 +459,34 @@ def fft_layout(g: Geometry, on_host: bool = True) -> tuple[tuple[int, ...], tupl
 
 
 def _fft(xp, x, oriented, g: Geometry, work):
-    """One circular convolution through FFTs, just long enough for the outputs read."""
+    """One circular convolution through FFTs, just long enough for the outputs read.
+
+    Axis by axis rather than by rfftn/irfftn: the same transforms with fewer Python
+    calls around them (32² with 15²: 55 µs against 100), and the inverse keeps after
+    each axis only the rows the outputs read, so the axes after it transform fewer.
+    """
     lengths, starts = fft_layout(g, xp is np)
     a, h = _explicitly_padded(xp, x, g), _reversed_dilated(xp, oriented, g)
-    axes = tuple(range(g.ndim))
-    if a.dtype.kind == "c" or h.dtype.kind == "c":
-        spectrum = xp.fft.fftn(a, lengths, axes=axes) * xp.fft.fftn(h, lengths, axes=axes)
-        circular = xp.fft.ifftn(spectrum, lengths, axes=axes)
-    else:
-        spectrum = xp.fft.rfftn(a, lengths, axes=axes) * xp.fft.rfftn(h, lengths, axes=axes)
-        circular = xp.fft.irfftn(spectrum, lengths, axes=axes)
-    return circular[
-        tuple(
-            slice(t, t + (out - 1) * s + 1, s)
-            for t, s, out in zip(starts, g.stride, g.output_shape)
-        )
-    ]
+    real = a.dtype.kind != "c" and h.dtype.kind != "c"
+    spectrum = _forward(xp, a, lengths, real) * _forward(xp, h, lengths, real)
+    last = g.ndim - 1
+    for axis, t, s, out in zip(range(g.ndim), starts, g.stride, g.output_shape):
+        read = (slice(None),) * axis + (slice(t, t + (out - 1) * s + 1, s),)
+        if axis < last:
+            spectrum = xp.fft.ifft(spectrum, lengths[axis], axis=axis)[read]
+        else:
+            inverse = xp.fft.irfft if real else xp.fft.ifft
+            return inverse(spectrum, lengths[axis], axis=axis)[read]
+    raise AssertionError  # unreachable: the last axis returns
+
+
+def _forward(xp, a, lengths, real: bool):
+    """rfftn (fftn for complex) of ``a`` zero-padded to ``lengths``, one axis at a time."""
+    last = a.ndim - 1
+    spectrum = (xp.fft.rfft if real else xp.fft.fft)(a, lengths[last], axis=last)
+    for axis in range(last - 1, -1, -1):
+        spectrum = xp.fft.fft(spectrum, lengths[axis], axis=axis)
+    return spectrum
 
 
 # ---------------------------------------------------------------- transposed
