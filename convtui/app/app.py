@@ -14,17 +14,19 @@ import numpy as np
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from ..engine.geometry import OPTION_NAMES
 from ..engine.parse import parse_array
 from ..engine.setup import Setup
 from ..presets import SEED, kernel_for
 from .commands import ActionCommands
-from .palette import SafeCommandPalette
+from .messages import ReplaceSetup, SetupApplied
 from .screens.help import HelpScreen
 from .screens.lessons import LESSON_BINDINGS, LessonActions
 from .screens.playground import PlaygroundScreen
 from .session_actions import SESSION_BINDINGS, SessionActions
+from .workarounds import SafeCommandPalette
 
 __all__ = ["ConvApp", "make_app", "setup_from_options"]
 
@@ -51,13 +53,15 @@ class ConvApp(LessonActions, SessionActions, App):
     ]
 
     def action_command_palette(self) -> None:
-        """Show the command palette (guarded against Textual's paging race)."""
+        """Show the command palette (one at a time; see workarounds.SafeCommandPalette)."""
         if self.use_command_palette and not SafeCommandPalette.is_open(self):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def __init__(self, setup: Setup | None = None, **options: Any):
         super().__init__()
         self.initial_setup = SEED if setup is None else setup
+        self.playground_setup = self.initial_setup
+        """The playground's setup, as its last ``SetupApplied`` said (saving, lab, training)."""
         self.options: dict[str, Any] = dict(options)
         """Options for parts of the app that read them (sessions, lessons ...)."""
         self.add_mode("playground", lambda: PlaygroundScreen(self.initial_setup))
@@ -67,10 +71,11 @@ class ConvApp(LessonActions, SessionActions, App):
         self.switch_mode("playground")
 
     async def on_event(self, event: events.Event) -> None:
-        # Once quitting, keys and clicks still queued (typed right after q, or a paste
-        # holding one) are dropped: acting on them would open screens while the app
-        # closes them, and end the session with a traceback instead of a clean exit.
-        if self._exit and isinstance(event, events.InputEvent):
+        # Once quitting (exit() sets the return code), keys and clicks still queued
+        # (typed right after q, or a paste holding one) are dropped: acting on them
+        # would open screens while the app closes them, and end the session with a
+        # traceback instead of a clean exit.
+        if self.return_code is not None and isinstance(event, events.InputEvent):
             return
         if isinstance(event, events.MouseDown) and self._stale_under(event):
             return
@@ -90,13 +95,21 @@ class ConvApp(LessonActions, SessionActions, App):
             return False
         return widget is not self.screen and widget.parent is None
 
-    @property
-    def playground(self) -> PlaygroundScreen:
-        """The playground screen (created on first use)."""
-        stack = self._screen_stacks.get("playground")
-        if stack:
-            return stack[0]
-        raise LookupError("the playground has not started yet")
+    # -- the playground, by message ---------------------------------------------
+
+    def tell_playground(self, message: Message) -> None:
+        """Show the playground and post ``message`` to it."""
+        if self.current_mode != "playground":
+            self.switch_mode("playground")
+        self.get_screen_stack("playground")[0].post_message(message)
+
+    def on_setup_applied(self, message: SetupApplied) -> None:
+        self.playground_setup = message.setup
+
+    def on_replace_setup(self, message: ReplaceSetup) -> None:
+        """Another screen's setup (a learned kernel) goes to the playground."""
+        message.stop()
+        self.tell_playground(ReplaceSetup(message.setup))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

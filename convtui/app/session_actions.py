@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from .messages import ReplaceSetup
+
 if TYPE_CHECKING:  # sessions, json and the dialogs load on first use: start-up is shorter
     from ..sessions import Session
 
@@ -69,7 +71,7 @@ class SessionActions:
         from ..sessions import SessionError, save_session
 
         try:
-            save_session(path, self.playground.setup, self._progress_snapshot())
+            save_session(path, self.playground_setup, self._progress_snapshot())
         except SessionError as exc:
             return str(exc)
         self.session_path = Path(path)
@@ -103,14 +105,10 @@ class SessionActions:
         super().exit(*args, **kwargs)
 
     def _autosave(self) -> str | None:
-        try:
-            setup = self.playground.setup
-        except LookupError:  # quit before the playground started: nothing to keep
-            return None
         from ..sessions import SessionError, autosave_path, save_session
 
         try:
-            save_session(autosave_path(), setup, self._progress_snapshot())
+            save_session(autosave_path(), self.playground_setup, self._progress_snapshot())
         except SessionError as exc:
             return str(exc)
         return None
@@ -119,7 +117,7 @@ class SessionActions:
 
     def apply_session(self, session: Session) -> None:
         """Show a loaded session: its setup on the playground, its progress merged."""
-        self.playground.set_setup(session.setup)
+        self.tell_playground(ReplaceSetup(session.setup))
         self._merge_progress(session.progress)
 
     def _merge_progress(self, data: dict) -> None:
@@ -160,7 +158,7 @@ class SessionActions:
                 f"The autosaved session was not restored: {exc}", severity="warning", timeout=10
             )
             return
-        if session.setup == self.playground.setup:
+        if session.setup == self.playground_setup:
             return  # nothing to offer: it is what the app shows already
         saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
         setup = session.setup
@@ -184,4 +182,4 @@ class SessionActions:
         if isinstance(self.screen, LabScreen):
             self.screen.action_show(tab)
             return
-        self.push_screen(LabScreen(self.playground.setup, tab))
+        self.push_screen(LabScreen(self.playground_setup, tab))

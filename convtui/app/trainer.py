@@ -1,7 +1,8 @@
 """The training pane's model: one run of ``train_kernel`` to start, pause, step and reset.
 
-No Textual here: the screen drives a :class:`TrainingRun` from a worker thread and
-draws what it holds.  A run learns a kernel for a :class:`Problem`, which is a task
+No Textual here: the screen runs :func:`pace` in a worker thread, which drives a
+:class:`TrainingRun` at the learner's speed, and draws a :class:`Snapshot` (a copy
+of what the run holds at one moment).  A run learns a kernel for a :class:`Problem`, which is a task
 preset (``convtui.engine.tasks``) or the playground's own setup, where the
 playground's kernel is the hidden target:
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import math
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,6 +41,7 @@ __all__ = [
     "TiedView",
     "TrainConfig",
     "TrainingRun",
+    "pace",
     "tied_view",
 ]
 
@@ -49,6 +53,8 @@ LEARNING_RATES = tuple(m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5))[:-1
 SPEEDS = (10, 30, 100, 300, 1000, 0)  # updates per second while training; 0: flat out
 MAX_KERNEL = 9  # per axis
 CAP = 100_000  # updates a run can make before it stops for good
+REPORT_EVERY = 0.05  # seconds between progress reports: at most 20 redraws a second
+WAKE_EVERY = 0.02  # seconds the pacing loop sleeps when it is ahead of the chosen speed
 
 
 @dataclass(frozen=True, eq=False)
@@ -350,20 +356,81 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
 class Snapshot:
     """What the training pane draws at one moment; the screen hands it down.
 
-    ``losses`` is the run's list of losses, of which the first ``count`` belong to
-    this moment (the list only grows).
+    Made by :meth:`take`, under the run's lock: ``losses`` is a copy of the run's
+    losses at that moment, so the worker thread can go on training while the panes
+    draw it.
     """
 
     run: TrainingRun
     state: TrainState
-    count: int
+    losses: tuple[float, ...]
+    running: bool = False
     weight: int = 0
     example: int = 0
-    running: bool = False
     speed: int = 300
     tied: TiedView | None = None
     note: str = ""
 
+    @classmethod
+    def take(cls, run: TrainingRun, **choices) -> Snapshot:
+        """The run as it stands now (``choices``: weight, example, speed, note)."""
+        with run.lock:
+            state, losses, running = run.state, tuple(run.losses), run.running
+        return cls(run, state, losses, running, **choices)
+
     @property
-    def losses(self) -> list[float]:
-        return self.run.losses
+    def count(self) -> int:
+        """How many losses there are: one per update, and the start's."""
+        return len(self.losses)
+
+
+def pace(
+    run: TrainingRun,
+    goal: int,
+    *,
+    speed: Callable[[], int],
+    report: Callable[[], None],
+    cancelled: Callable[[], bool] = lambda: False,
+    clock: Callable[[], float] = time.perf_counter,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Train ``run`` up to update ``goal`` at ``speed()`` updates a second (0: flat out).
+
+    Meant for a worker thread: it stops when ``cancelled()``, when the run is paused
+    (:meth:`TrainingRun.set_running`), finished or at ``goal``, and calls ``report()``
+    at most every :data:`REPORT_EVERY` seconds.  A change of speed takes effect at
+    once, measured from then.  An error while training is kept in ``run.error``;
+    either way the run is not running when this returns.
+
+    >>> problem = Problem.from_setup(Setup([1, 2, 3, 4], [5, 6, 7]))
+    >>> run = TrainingRun(problem, TrainConfig.for_problem(problem))
+    >>> run.set_running(True)
+    >>> pace(run, 120, speed=lambda: 0, report=lambda: None)
+    >>> run.step, run.running
+    (120, False)
+    """
+    started, made, current = clock(), 0, None
+    last_report = -math.inf
+    try:
+        while not cancelled() and run.running and run.step < goal:
+            now = clock()
+            if speed() != current:  # measure from here when the speed changes
+                current, started, made = speed(), now, 0
+            if current:
+                due = int((now - started) * current) - made
+                if due <= 0:
+                    sleep(WAKE_EVERY)  # a few updates at a time, not one per wake-up
+                    continue
+                batch = min(due, goal - run.step, 500)
+            else:
+                batch = min(50, goal - run.step)
+            made += run.advance(batch, only_while_running=True)
+            if run.finished:
+                break
+            if now - last_report >= REPORT_EVERY:
+                last_report = now
+                report()
+            sleep(0)  # let the UI thread in between batches
+    except Exception as exc:  # shown in the pane; the app keeps running
+        run.error = f"{type(exc).__name__}: {exc}"
+    run.set_running(False)

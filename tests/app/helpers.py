@@ -6,7 +6,8 @@ from convtui.app.screens.playground import PlaygroundScreen
 
 
 def playground(app) -> PlaygroundScreen:
-    return app.playground
+    """The playground screen (the base of the app's ``playground`` mode)."""
+    return app.get_screen_stack("playground")[0]
 
 
 def pane_text(app, selector: str) -> str:
@@ -87,3 +88,14 @@ async def drained(app, rounds: int = 3) -> None:
                 waiting.add(node)
         while waiting:
             await asyncio.sleep(0.005)
+
+
+async def until(condition, timeout: float = 10.0) -> None:
+    """Return once ``condition()`` holds; fail the test after ``timeout`` seconds."""
+    import asyncio
+
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)

@@ -20,6 +20,7 @@ from tests.app.helpers import (
     playground,
     queue_click,
     queue_keys,
+    until,
 )
 
 SEED_X, SEED_W = [1, 2, 3, 4], [5, 6, 7]
@@ -214,12 +215,11 @@ async def test_a_large_setup_is_computed_in_a_worker():
     rng = np.random.default_rng(0)
     x, w = rng.integers(0, 9, (300, 300)), rng.integers(-2, 3, (25, 25))
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.post_message(ReplaceSetup(Setup(x, w, "valid")))
-        playground(app).post_message(ReplaceSetup(Setup(x, w, "valid")))
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with app.run_test(size=(120, 40)):
+        app.post_message(ReplaceSetup(Setup(x, w, "valid")))  # the app passes it on
+        # 300² × 25²: a worker's job (tests/app/test_state.py checks the state meanwhile)
+        await until(lambda: playground(app).setup.input.shape == (300, 300))
+        await until(lambda: playground(app).state.result is not None)
         assert np.array_equal(playground(app).state.result.output, signal.convolve2d(x, w, "valid"))
 
 
@@ -286,13 +286,13 @@ async def test_narrow_terminal_shows_one_view_at_a_time():
         assert screen.query_one("#setup-column").display
 
 
-async def test_q_quits_and_set_setup_is_the_outside_hook():
+async def test_q_quits_and_replace_setup_is_the_outside_hook():
     app = make_app(open="session.json")
     assert app.options == {"open": "session.json"}
     async with app.run_test(size=(120, 40)) as pilot:
-        playground(app).set_setup(Setup([1, 1], [1, 1]))
-        await pilot.pause()
-        assert output(app) == [1, 2, 1]
+        app.post_message(ReplaceSetup(Setup([1, 1], [1, 1])))
+        await until(lambda: output(app) == [1, 2, 1])
+        assert app.playground_setup == Setup([1, 1], [1, 1])  # SetupApplied told the app
         assert app.screen.query_one("#kernel-editor").value == "1, 1"
         await pilot.press("q")
         await pilot.pause()

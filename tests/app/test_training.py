@@ -16,7 +16,7 @@ import pytest
 from convtui.app import make_app
 from convtui.app.screens.playground import PlaygroundScreen
 from convtui.app.screens.training import TrainingScreen
-from tests.app.helpers import flat_text
+from tests.app.helpers import flat_text, playground, until
 
 X, W = np.array([1.0, 2.0, 3.0, 4.0]), np.array([5.0, 6.0, 7.0])
 TARGET = np.convolve(X, W)  # full convolution: 5, 16, 34, 52, 45, 28
@@ -49,6 +49,13 @@ def shown_loss(app) -> float:
 
 def shown_update(app) -> int:
     return int(re.search(r"update ([\d,]+)", status(app)).group(1).replace(",", ""))
+
+
+async def change_kernel(pilot, text: str) -> None:
+    """Type a new kernel into the playground's editor, as a learner does."""
+    app = pilot.app
+    await pilot.press("k", "ctrl+u", *text, "escape")
+    await until(lambda: app.playground_setup.kernel.tolist() == [float(v) for v in text.split(",")])
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
@@ -224,14 +231,14 @@ async def test_use_learned_kernel_changes_the_playground_kernel():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_pane(pilot)
         await pilot.press("s", "s", "s", "u")
-        assert isinstance(app.screen, PlaygroundScreen)
         learned = np.round(screen.run.state.kernel, 4)
-        np.testing.assert_array_equal(app.playground.setup.kernel, learned)
-        assert not np.array_equal(app.playground.setup.kernel, W)
-        np.testing.assert_array_equal(app.playground.setup.input, X)
+        await until(lambda: np.array_equal(playground(app).setup.kernel, learned))
+        assert isinstance(app.screen, PlaygroundScreen)
+        assert not np.array_equal(playground(app).setup.kernel, W)
+        np.testing.assert_array_equal(playground(app).setup.input, X)
         # the playground shows the new kernel's output
         expected = np.convolve(X, learned)
-        np.testing.assert_allclose(app.playground.state.result.output, expected)
+        np.testing.assert_allclose(playground(app).state.result.output, expected)
 
 
 async def test_options_change_the_model_and_start_over():
@@ -306,11 +313,11 @@ async def test_coming_back_reads_the_changed_playground_until_training_starts():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_pane(pilot)
         await pilot.press("t")
-        app.playground.set_setup(app.playground.setup.replace(kernel=[1, -1]))
+        await change_kernel(pilot, "1, -1")
         await pilot.press("t")
         np.testing.assert_array_equal(screen.run.target_kernel, [1, -1])  # not trained yet
         await pilot.press("s", "t")
-        app.playground.set_setup(app.playground.setup.replace(kernel=[2, 2, 2]))
+        await change_kernel(pilot, "2, 2, 2")
         await pilot.press("t")
         await pilot.pause()
         # a run under way is kept; the pane says how to take the new kernel
@@ -337,9 +344,10 @@ async def test_use_a_kernel_learned_on_a_task_shows_it_on_the_task_input():
         screen = await open_pane(pilot)
         assert screen.choose_task("edges")  # correlate, mode "same", 8 step signals of 64
         await pilot.press("s", "s", "u")
-        setup = app.playground.setup
-        np.testing.assert_array_equal(setup.kernel, np.round(screen.run.state.kernel, 4))
+        learned = np.round(screen.run.state.kernel, 4)
+        await until(lambda: np.array_equal(playground(app).setup.kernel, learned))
+        setup = playground(app).setup
         assert (setup.mode, setup.flip) == ("same", False)
         np.testing.assert_array_equal(setup.input, np.round(screen.run.problem.x[0], 3))
         expected = np.correlate(setup.input, setup.kernel, "same")
-        np.testing.assert_allclose(app.playground.state.result.output, expected)
+        np.testing.assert_allclose(playground(app).state.result.output, expected)

@@ -11,6 +11,7 @@ from convtui.cli import main
 from convtui.commands.app_flags import app_options
 from convtui.commands.args import UsageError
 from convtui.lessons import Progress, expected_answer, load_course
+from tests.app.helpers import playground, until
 
 SIZE = (140, 42)
 
@@ -32,7 +33,7 @@ def answer_text(exercise) -> str:
 
 
 def feedback(app) -> str:
-    return str(app.lesson_panel.query_one("#lesson-feedback").render())
+    return str(playground(app).lesson_panel.query_one("#lesson-feedback").render())
 
 
 async def type_answer(pilot, text: str) -> None:
@@ -48,12 +49,12 @@ async def test_walk_a_whole_lesson_by_keyboard(number, data_dir):
     app = make_app(lesson=number)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        panel = app.lesson_panel
+        panel = playground(app).lesson_panel
         for page in lesson.pages:
             assert panel.page_number == page.number
-            assert app.playground.setup == page.setup  # the page set the playground
+            assert playground(app).setup == page.setup  # the page set the playground
             if page.step is not None:
-                assert app.playground.step == page.step
+                assert playground(app).step == page.step
             for exercise in page.exercises:
                 if exercise is page.exercises[0]:  # one wrong try first: the hint appears
                     await type_answer(pilot, "999")
@@ -62,7 +63,9 @@ async def test_walk_a_whole_lesson_by_keyboard(number, data_dir):
                 assert feedback(app).startswith("✓"), feedback(app)
             await pilot.press("right_square_bracket")
             await pilot.pause()
-        assert app.lesson_panel.lesson.number == number + 1  # ] on the last page: next lesson
+        assert (
+            playground(app).lesson_panel.lesson.number == number + 1
+        )  # ] on the last page: next lesson
     saved = Progress.load(data_dir / "progress.json")
     assert saved.is_done(lesson) and saved.warning is None
 
@@ -73,13 +76,13 @@ async def test_the_task_is_graded_on_the_live_playground():
         await pilot.pause()
         assert app.open_lesson(4, 5)
         await pilot.pause()
-        assert app.lesson_panel.exercise.kind == "task"
+        assert playground(app).lesson_panel.exercise.kind == "task"
         await type_answer(pilot, "")  # kernel 0, 1, 0 copies: not yet shifted
         assert "✓" not in feedback(app) and "0, 1, 2, 3" in feedback(app)
         await pilot.press("escape", "k")  # edit the playground's kernel
         await pilot.press("ctrl+u", *"0, 0, 1", "escape")
         await pilot.pause()
-        assert app.playground.setup.kernel.tolist() == [0, 0, 1]
+        assert playground(app).setup.kernel.tolist() == [0, 0, 1]
         await type_answer(pilot, "")
         assert feedback(app).startswith("✓ Right: the output is the input shifted right")
 
@@ -88,20 +91,20 @@ async def test_restore_hint_and_worked_steps():
     app = make_app(lesson=3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        page = app.lesson_panel.page
+        page = playground(app).lesson_panel.page
         await pilot.press("m", "f")  # change the mode and the flip
-        assert app.playground.setup != page.setup
+        assert playground(app).setup != page.setup
         await type_answer(pilot, "5")  # wrong, and the playground is not the page's
         assert "R puts it back" in feedback(app)
         await pilot.press("escape", "R")
         await pilot.pause()
-        assert app.playground.setup == page.setup
+        assert playground(app).setup == page.setup
         await pilot.press("w")
         assert "= floor((10 + 2 + 2 - 1·(3-1) - 1) / 1) + 1 = 12" in feedback(app)
         await pilot.press("h")
         assert feedback(app).startswith("Hint:")
         await pilot.press("left_square_bracket")  # on page 1 already: stays
-        assert app.lesson_panel.page_number == 1
+        assert playground(app).lesson_panel.page_number == 1
 
 
 async def test_the_lesson_list_shows_progress_and_opens_a_lesson(data_dir):
@@ -115,7 +118,7 @@ async def test_the_lesson_list_shows_progress_and_opens_a_lesson(data_dir):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.lesson_panel is None
+        assert playground(app).lesson_panel is None
         await pilot.press("l")
         await pilot.pause()
         screen = app.screen
@@ -126,8 +129,8 @@ async def test_the_lesson_list_shows_progress_and_opens_a_lesson(data_dir):
         assert options.highlighted == 0  # the first lesson not yet done
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        assert app.lesson_panel.lesson.number == 3
-        assert app.playground.setup.compute().output.tolist() == [5, 16, 34, 52, 45, 28]
+        assert playground(app).lesson_panel.lesson.number == 3
+        assert playground(app).setup.compute().output.tolist() == [5, 16, 34, 52, 45, 28]
 
 
 async def test_a_corrupt_progress_file_is_reported_not_fatal(data_dir):
@@ -138,7 +141,7 @@ async def test_a_corrupt_progress_file_is_reported_not_fatal(data_dir):
         await pilot.pause(0.2)
         messages = [n.message for n in app._notifications]
         assert any("unreadable" in m for m in messages), messages
-        assert app.lesson_panel.lesson.number == 1
+        assert playground(app).lesson_panel.lesson.number == 1
     assert any(p.name.startswith("progress.json.corrupt-") for p in data_dir.iterdir())
 
 
@@ -146,7 +149,7 @@ async def test_narrow_terminal_and_hiding_the_lesson():
     app = make_app(lesson=8)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        panel = app.lesson_panel
+        panel = playground(app).lesson_panel
         assert panel.region.width >= 38  # shares the width with the playground's view
         await pilot.press("L")
         assert not panel.display
@@ -167,16 +170,34 @@ async def test_T_opens_the_training_pane_on_the_page_task():
         await pilot.pause()
         app.open_lesson(9, 4)
         await pilot.pause()
-        assert "“shift”" in str(app.lesson_panel.query_one("#lesson-train").render())
+        assert "“shift”" in str(playground(app).lesson_panel.query_one("#lesson-train").render())
         await pilot.press("T")
         await pilot.pause(0.2)
         if app.current_mode == "training":
             # the task's hidden kernel: the target is the input delayed by one sample
             assert app.screen.run.problem.hidden.tolist() == [1.0, 0.0, 0.0]
             await pilot.press("a")  # lesson keys are off outside the playground
-            assert app.lesson_panel.query_one("#lesson-answer") is not app.focused
+            assert playground(app).lesson_panel.query_one("#lesson-answer") is not app.focused
             await pilot.press("t")
             await pilot.pause()
         else:  # an app without the training pane says so
             assert any("not available" in n.message for n in app._notifications)
-        assert app.current_mode == "playground" and app.lesson_panel.page_number == 4
+
+
+async def test_a_lesson_hidden_with_L_stays_hidden_after_T_then_t():
+    app = make_app(lesson=9)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: playground(app).lesson_panel is not None)
+        app.open_lesson(9, 4)  # the page with a training task
+        panel = playground(app).lesson_panel
+        await until(lambda: panel.page_number == 4)
+        await pilot.press("L")
+        assert not panel.display
+        await pilot.press("T")
+        await until(lambda: app.current_mode == "training")
+        await pilot.press("t")
+        await until(lambda: app.current_mode == "playground")
+        assert not panel.display  # T once showed the panel again on its way out
+        await pilot.press("L")
+        assert panel.display
+        assert app.current_mode == "playground" and playground(app).lesson_panel.page_number == 4

@@ -11,8 +11,9 @@ import numpy as np
 
 import convtui
 from convtui.app import make_app
+from convtui.app.messages import ReplaceSetup
 from convtui.engine.setup import Setup
-from tests.app.helpers import flat_text, output, playground
+from tests.app.helpers import flat_text, output, playground, until
 
 
 async def test_a_100000_long_input_steps_and_refuses_the_matrix():
@@ -61,12 +62,12 @@ async def test_nan_and_inf_in_the_input_draw_in_every_pane():
 
 async def test_a_setup_too_big_for_memory_is_refused_inline(monkeypatch):
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         before = output(app)
         old = convtui.set_memory_limit(10_000)
         try:
-            playground(app).set_setup(Setup(np.ones(5000), [1.0, 2.0]))
-            await pilot.pause()
+            playground(app).post_message(ReplaceSetup(Setup(np.ones(5000), [1.0, 2.0])))
+            await until(lambda: "memory limit" in flat_text(app, "#mode"))
         finally:
             convtui.set_memory_limit(old)
         assert output(app) == before  # the last good setup is kept
@@ -74,7 +75,7 @@ async def test_a_setup_too_big_for_memory_is_refused_inline(monkeypatch):
 
 
 async def test_an_exception_in_the_compute_worker_is_shown_and_the_app_goes_on(monkeypatch):
-    from convtui.app.screens import playground as playground_module
+    from convtui.app import state as state_module
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -83,15 +84,13 @@ async def test_an_exception_in_the_compute_worker_is_shown_and_the_app_goes_on(m
         def broken(self):
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(playground_module, "WORKER_THRESHOLD", 0)  # every setup in a worker
+        monkeypatch.setattr(state_module, "WORKER_THRESHOLD", 0)  # every setup in a worker
         monkeypatch.setattr(Setup, "compute", broken)
-        playground(app).set_setup(Setup([1, 2, 3, 4, 5], [1, 1]))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "RuntimeError: disk on fire" in flat_text(app, "#mode")
+        playground(app).post_message(ReplaceSetup(Setup([1, 2, 3, 4, 5], [1, 1])))
+        await until(lambda: "RuntimeError: disk on fire" in flat_text(app, "#mode"))
         assert output(app) == before
         monkeypatch.undo()
         await pilot.press("right")
         assert playground(app).step == 1
         await pilot.press("q")
-        assert app._exit
+        assert app.return_code == 0  # exit() was called

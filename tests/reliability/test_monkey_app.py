@@ -7,8 +7,8 @@ BURST, all queued before the app handles the first, as from a fast typist, a pas
 a restless mouse; after each burst or resize the test waits until the app has handled
 everything queued (``drained``).  Any exception inside the app fails the test
 (``run_test`` re-raises it), and so does a queue that never drains.  At the end,
-Escape leaves dialogs and editors and ``q`` must really quit: ``app._exit`` is set by
-the app itself, not by the test harness.
+Escape leaves dialogs and editors and ``q`` must really quit: ``quitting(app)`` (a
+return code, set by ``App.exit``) comes from the app itself, not the test harness.
 
 Bursts found what one key at a time did not: two view keys in flight swapped the
 narrow views for ever (screens/views.py), a 2-D setup with an empty output crashed the
@@ -67,11 +67,16 @@ def random_key(rng: random.Random) -> str:
     return rng.choice(pool)
 
 
+def quitting(app) -> bool:
+    """``App.exit`` has been called (it sets the return code the app will end with)."""
+    return app.return_code is not None
+
+
 async def handled_or_quit(app) -> None:
     """Wait until the app has handled what is queued, or has begun to quit."""
     handled = asyncio.ensure_future(drained(app))
     try:
-        while not handled.done() and not app._exit:
+        while not handled.done() and not quitting(app):
             await asyncio.sleep(0.01)
     finally:
         handled.cancel()
@@ -130,13 +135,13 @@ async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
             # every queued event is handled (a training run may keep the CPU busy, so
             # this does not wait for an idle CPU)
             await settle("drain", drained(app))
-            assert not app._exit, f"the app quit without a quit key after: {recent}"
+            assert not quitting(app), f"the app quit without a quit key after: {recent}"
         # Escape closes dialogs (one may still be opening from a queued key) and leaves
         # editors; then q quits from the playground or the training pane.  Keys are
         # queued, not pressed: Pilot.press also waits for every animation to finish,
         # and now and then (seed 7 of the full run) one never reports that it has
         for _ in range(12):
-            if app._exit:
+            if quitting(app):
                 break
             base = (
                 len(app.screen_stack) == 1
@@ -145,5 +150,5 @@ async def test_random_keys_clicks_and_resizes(seed, tmp_path, monkeypatch):
             )
             queue_keys(app, ["q" if base else "escape"])
             await settle("end", handled_or_quit(app))
-        assert app._exit, f"q did not quit: {app.screen_stack}, focus on {app.focused!r}"
+        assert quitting(app), f"q did not quit: {app.screen_stack}, focus on {app.focused!r}"
     assert app.return_code == 0

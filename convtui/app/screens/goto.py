@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from .once import DismissOnce
+from ..workarounds import DismissOnce
 
 __all__ = ["GotoScreen", "parse_index"]
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..keys import bindings_of, key_label
-from .once import DismissOnce
+from ..workarounds import DismissOnce
 
 __all__ = ["HelpScreen"]
 

@@ -4,9 +4,11 @@
 :class:`LessonActions` is mixed into the App: it loads the course and the
 progress file just after the first frame (in a thread; :mod:`convtui.lessons` is
 imported there too, so start-up waits for neither), or at once when a lesson key
-needs them first; it opens a lesson as a
-:class:`~convtui.app.widgets.lesson_panel.LessonPanel` beside the playground, and
-owns the keys, which work from every pane but the text boxes.
+needs them first.  It owns the lesson keys (they work from every pane of the
+playground but the text boxes) and tells the playground by message: it opens a
+lesson with :class:`~convtui.app.messages.OpenLesson` (the playground shows it in
+its :class:`~convtui.app.widgets.lesson_panel.LessonPanel`) and passes each key on
+as a :class:`~convtui.app.messages.LessonKey`.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..widgets.option_list import SafeOptionList
+from ..messages import LessonEnded, LessonKey, OpenLesson, TrainTask
+from ..workarounds import SafeOptionList
+from .playground import PlaygroundScreen
 
 if TYPE_CHECKING:  # the lessons package, the panel and markdown-it load on first use
     from ...lessons import Lesson, Progress
-    from ..widgets.lesson_panel import LessonPanel
 
 __all__ = ["LESSON_BINDINGS", "LessonActions", "LessonListScreen"]
 
@@ -127,7 +130,8 @@ class LessonActions:
 
     lesson_course: tuple[Lesson, ...] | None = None
     lesson_progress: Progress | None = None
-    _lesson_panel: LessonPanel | None = None  # made by the first open_lesson
+    lesson_number: int | None = None
+    """The lesson the playground shows (or hides), once one has been opened."""
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._load_lessons)  # after the first frame
@@ -162,16 +166,6 @@ class LessonActions:
             self._lessons_ready(*self._read_lessons())
         return self.lesson_course
 
-    @property
-    def lesson_panel(self) -> LessonPanel | None:
-        """The open lesson's panel, if any (made on the first lesson, then only hidden).
-
-        Asked by ``check_action`` for every binding on every footer refresh, so it is
-        a look-up, never a DOM query.
-        """
-        panel = self._lesson_panel
-        return panel if panel is not None and panel.is_attached else None
-
     def open_lesson(self, number: int, page: int | None = None) -> bool:
         """Open lesson ``number`` beside the playground (at the page last read)."""
         course = self._ensure_lessons()
@@ -179,21 +173,11 @@ class LessonActions:
         if lesson is None:
             self.notify(f"There is no lesson {number}.", severity="error")
             return False
-        if self.current_mode != "playground":
-            self.switch_mode("playground")
         if page is None:
             last = self.lesson_progress.last_page(number)
             page = 1 if last >= len(lesson.pages) else last  # a finished lesson starts over
-        panel = self.lesson_panel
-        if panel is None:
-            from ..widgets.lesson_panel import LessonPanel
-
-            # Beside the panes, inside the board, so the footer keeps the full width.
-            self._lesson_panel = LessonPanel(lesson, self.lesson_progress, page)
-            self.playground.query_one("#board").mount(self._lesson_panel)
-        else:
-            panel.display = True
-            panel.open(lesson, page)
+        self.lesson_number = number
+        self.tell_playground(OpenLesson(lesson, self.lesson_progress, page))
         return True
 
     def action_lessons(self) -> None:
@@ -203,67 +187,40 @@ class LessonActions:
         if not course:
             self.notify("No lessons could be loaded.", severity="error")
             return
-        panel = self.lesson_panel
-        current = panel.lesson.number if panel is not None else None
 
         def chosen(number: int | None) -> None:
             if number is not None:
                 self.open_lesson(number)
 
-        self.push_screen(LessonListScreen(course, self.lesson_progress, current), chosen)
+        self.push_screen(LessonListScreen(course, self.lesson_progress, self.lesson_number), chosen)
 
     def action_lesson(self, what: str) -> None:
-        panel = self.lesson_panel
-        if panel is None:
-            return
-        if what == "toggle":
-            panel.display = not panel.display
-            return
-        panel.display = True
-        if what == "next" and not panel.next_page():
-            numbers = [lesson.number for lesson in self.lesson_course]
-            later = [n for n in numbers if n > panel.lesson.number]
-            if later:
-                self.open_lesson(later[0], 1)
-            else:
-                self.notify("That was the last lesson. Press l for the list.")
-        elif what == "previous":
-            panel.previous_page()
-        elif what == "restore":
-            panel.restore()
-        elif what == "answer":
-            panel.focus_answer()
-        elif what == "hint":
-            panel.show_hint()
-        elif what == "worked":
-            panel.show_worked()
-        elif what == "train":
-            self._train_page_task(panel.page.train)
-        elif what in ("scroll_down", "scroll_up"):
-            panel.scroll_text(1 if what == "scroll_down" else -1)
+        if self.lesson_number is not None:
+            self.tell_playground(LessonKey(what))
 
-    def _train_page_task(self, task: str | None) -> None:
-        """Open the training pane on the page's task (``train:`` in the lesson file)."""
-        if task is None:
-            self.notify("This page has no training task; t opens the training pane.")
-            return
+    def on_lesson_ended(self, message: LessonEnded) -> None:
+        """Past the last page: the next lesson, or the list after the last one."""
+        message.stop()
+        later = [x.number for x in self.lesson_course or () if x.number > message.number]
+        if later:
+            self.open_lesson(later[0], 1)
+        else:
+            self.notify("That was the last lesson. Press l for the list.")
+
+    def on_train_task(self, message: TrainTask) -> None:
+        """Open the training pane on a lesson page's task (``train:`` in the lesson file)."""
+        message.stop()
         try:
             self.switch_mode("training")
         except Exception:  # an app built without the training pane
             self.notify("The training pane is not available here.", severity="warning")
             return
-
-        def choose() -> None:
-            choose_task = getattr(self.screen, "choose_task", None)
-            if choose_task is not None:
-                choose_task(task)
-
-        self.call_after_refresh(choose)
+        self.get_screen_stack("training")[0].post_message(TrainTask(message.task))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "lesson":
             if isinstance(self.focused, Input):
                 return False  # typing an answer never turns a page
-            panel = self.lesson_panel
-            return panel is not None and panel.screen is self.screen  # the playground is up
+            # a lesson is open and the playground is up (no dialog above it)
+            return self.lesson_number is not None and isinstance(self.screen, PlaygroundScreen)
         return super().check_action(action, parameters)

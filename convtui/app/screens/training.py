@@ -1,16 +1,19 @@
 """The training pane: learn a kernel by gradient descent, live, and see tied weights.
 
 One :class:`~convtui.app.trainer.TrainingRun` at a time.  Training runs in a
-thread worker that makes updates at the chosen speed and posts
-:class:`TrainingProgress` at most 20 times a second; the screen then hands a
-:class:`~convtui.app.trainer.Snapshot` down to its panes (loss curve, kernel
-bars, tied weights).  Pause and one step take the run's lock, so they land
+thread worker, :func:`~convtui.app.trainer.pace`, which makes updates at the chosen
+speed and reports at most 20 times a second; the screen then hands a
+:class:`~convtui.app.trainer.Snapshot` (a copy) down to its panes (loss curve,
+kernel bars, tied weights).  Pause and one step take the run's lock, so they land
 between two updates; reset and every change of option start a new run.
+
+The playground's setup arrives as the app heard it (``app.playground_setup``), and
+a learned kernel goes back as a :class:`~convtui.app.messages.ReplaceSetup` posted
+up to the app; a lesson's task arrives as a :class:`~convtui.app.messages.TrainTask`.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 
 from textual import work
@@ -24,8 +27,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from ...engine.setup import Setup
 from ...engine.tasks import TASKS
 from ..formatting import array_text, number
+from ..messages import ReplaceSetup, TrainTask
 from ..trainer import (
     PLAYGROUND,
     SPEEDS,
@@ -34,6 +39,7 @@ from ..trainer import (
     Snapshot,
     TrainConfig,
     TrainingRun,
+    pace,
     tied_view,
 )
 from ..widgets.footer import KeyFooter
@@ -44,8 +50,6 @@ from .views import TabbedViews
 
 __all__ = ["HELP_INTRO", "TrainingProgress", "TrainingScreen"]
 
-UPDATE_EVERY = 0.05  # seconds between progress messages: at most 20 redraws a second
-WAKE_EVERY = 0.02  # seconds the worker sleeps when it is ahead of the chosen speed
 VIEWS = ("loss", "kernel", "tied")
 HELP_INTRO = """\
 convtui training: learn a kernel by gradient descent, and see where each weight's
@@ -220,11 +224,13 @@ class TrainingScreen(TabbedViews, Screen):
 
     # -- building runs --------------------------------------------------------
 
-    def _playground_setup(self):
-        try:
-            return self.app.playground.setup
-        except (LookupError, AttributeError):
-            return None
+    def _playground_setup(self) -> Setup | None:
+        """The playground's setup, as the app last heard it (None in an app without one)."""
+        return getattr(self.app, "playground_setup", None)
+
+    def on_train_task(self, message: TrainTask) -> None:
+        message.stop()
+        self.choose_task(message.task)
 
     def choose_task(self, task: str) -> bool:
         """Switch to ``task`` (a preset name or ``"playground"``) with its own settings.
@@ -288,31 +294,18 @@ class TrainingScreen(TabbedViews, Screen):
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _train(self, run: TrainingRun, goal: int) -> None:
         worker = get_current_worker()
-        started, made, speed = time.perf_counter(), 0, None
-        last_post = 0.0
-        try:
-            while not worker.is_cancelled and run.running and run.step < goal:
-                now = time.perf_counter()
-                if self.speed != speed:  # re-measure from here when the speed changes
-                    speed, started, made = self.speed, now, 0
-                if speed:
-                    due = int((now - started) * speed) - made
-                    if due <= 0:
-                        time.sleep(WAKE_EVERY)  # a few updates at a time, not one per wake-up
-                        continue
-                    batch = min(due, goal - run.step, 500)
-                else:
-                    batch = min(50, goal - run.step)
-                made += run.advance(batch, only_while_running=True)
-                if run.finished:
-                    break
-                if now - last_post >= UPDATE_EVERY and self.is_current:
-                    last_post = now  # (behind the playground the UI is left alone)
-                    self.post_message(TrainingProgress(run))
-                time.sleep(0)  # let the UI thread in between batches
-        except Exception as exc:  # shown in the pane; the app keeps running
-            run.error = f"{type(exc).__name__}: {exc}"
-        run.set_running(False)
+
+        def report() -> None:
+            if self.is_current:  # behind the playground the UI is left alone
+                self.post_message(TrainingProgress(run))
+
+        pace(
+            run,
+            goal,
+            speed=lambda: self.speed,
+            report=report,
+            cancelled=lambda: worker.is_cancelled,
+        )
         self.post_message(TrainingProgress(run, run.error))
 
     def on_training_progress(self, message: TrainingProgress) -> None:
@@ -425,14 +418,15 @@ class TrainingScreen(TabbedViews, Screen):
         if run.problem.source is None:  # a task: show the kernel on the task's first example
             plain = {"stride": 1, "dilation": 1, "padding": 0, "convention": "numpy"}
             changes.update(input=run.problem.x[0].round(3), **{**plain, **run.problem.geometry})
+        base = run.problem.source or self._playground_setup()
         try:
-            playground = self.app.playground
-            base = playground.setup if run.problem.source is None else run.problem.source
-            playground.set_setup(base.replace(**changes))
-        except (LookupError, ValueError) as exc:
+            if base is None:
+                raise ValueError("there is no playground")
+            setup = base.replace(**changes)
+        except ValueError as exc:
             self.notify(f"The playground refused the kernel: {exc}", severity="error")
             return
-        self.app.switch_mode("playground")
+        self.post_message(ReplaceSetup(setup))  # the app shows the playground with it
         self.notify(f"The playground's kernel is now the learned one: {array_text(kernel)}")
 
     # -- drawing -----------------------------------------------------------------
@@ -443,16 +437,13 @@ class TrainingScreen(TabbedViews, Screen):
         if run is None:
             self.query_one(TrainingStatus).update(Content(self.note))
             return
-        with run.lock:
-            state, count, running = run.state, len(run.losses), run.running
+        snapshot = Snapshot.take(run, weight=self.weight, example=self.example, speed=self.speed)
         try:
-            tied = tied_view(run, state, self.weight, self.example)
+            tied = tied_view(run, snapshot.state, self.weight, self.example)
         except (ValueError, FloatingPointError) as exc:
             tied, self.note = None, f"✗ {exc}"
-        self.snapshot = Snapshot(
-            run, state, count, self.weight, self.example, running, self.speed, tied, self.note
-        )
-        self.query_one(TrainingStatus).update(self._status(run, state, running))
+        self.snapshot = replace(snapshot, tied=tied, note=self.note)
+        self.query_one(TrainingStatus).update(self._status(run, snapshot.state, snapshot.running))
 
     def _finished_text(self, run: TrainingRun) -> str:
         if run.diverged:

@@ -28,7 +28,7 @@ from ...engine.parse import ParseError, parse_array
 from ...presets import PRESETS
 from ..formatting import array_text
 from ..messages import ReplaceSetup, SetupChange
-from .option_list import SafeOptionList
+from ..workarounds import SafeOptionList
 
 __all__ = ["Editors"]
 

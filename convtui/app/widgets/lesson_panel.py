@@ -1,9 +1,11 @@
 """The lesson beside the live playground: the page's text, its exercises, an answer box.
 
-The panel lives inside the playground screen.  Turning to a page sets the
-playground through the screen's public hooks (``ReplaceSetup``, ``StepTo``); the
-learner keeps playing, and a key puts the page's setup back.  Answers are graded
-by :func:`convtui.lessons.grade`; the panel only shows what it says.
+The playground screen mounts the panel beside its panes and hands it the
+playground's state with ``data_bind``.  The panel changes the playground only by
+posting messages up: turning to a page posts ``ReplaceSetup``, ``StepTo`` and
+``ShowPane`` (the pane the page is about); the learner keeps playing, and a key
+puts the page's setup back.  Answers are graded by :func:`convtui.lessons.grade`;
+the panel only shows what it says.
 """
 
 from __future__ import annotations
@@ -14,19 +16,18 @@ import time
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Input, Markdown, Static
 
 from ...engine.conv import apply, choose_method
 from ...engine.setup import Setup
 from ...lessons import Exercise, Lesson, Page, Progress, grade
-from ..messages import ReplaceSetup, StepTo
+from ..messages import ReplaceSetup, ShowPane, StepTo
 
 __all__ = ["LessonPanel"]
 
-# Where a page's ``focus`` sends the keyboard.  The editors are not focused, so the
-# lesson keys keep working; the setup column is shown instead on a narrow terminal.
-FOCUS_TARGETS = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot"}
-SETUP_PANES = ("input", "kernel", "mode")
+# The panes a solved page sends the keyboard back to (the answer box has it until then).
+FOCUS_PANES = ("slide", "matrix", "plot")
 KEYS_LINE = "[ ] page   a answer   h hint\nw worked   R reset    L hide"
 MEASURE_LIMIT = 50_000_000  # input × kernel elements above which the direct slide is skipped
 
@@ -61,12 +62,16 @@ class LessonPanel(Vertical):
     PlaygroundScreen.narrow LessonPanel { width: 1fr; border-left: none; }
     """
 
+    state = reactive(None, init=False, always_update=True, repaint=False)
+    """The playground's state (bound by the screen): the setup exercises are asked about."""
+
     def __init__(self, lesson: Lesson, progress: Progress, page: int = 1, **kwargs):
         super().__init__(id="lesson-panel", **kwargs)
         self.lesson = lesson
         self.progress = progress
         self.page_number = min(max(page, 1), len(lesson.pages))
         self._wrong: dict[str, int] = {}
+        self._measured: Setup | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="lesson-title")
@@ -81,8 +86,20 @@ class LessonPanel(Vertical):
         yield Static(KEYS_LINE, id="lesson-keys", markup=False)
 
     def on_mount(self) -> None:
-        self.watch(self.screen, "setup", self._playground_changed, init=False)
         self.show_page(self.page_number)
+
+    def watch_state(self, state) -> None:
+        """A page that times the methods times each new playground setup."""
+        if state is None or state.setup is self._measured:
+            return
+        self._measured = state.setup
+        if self.page.measure:
+            self._measure(state.setup)
+
+    @property
+    def playground_setup(self) -> Setup:
+        """What the playground shows now (the page's setup until the state arrives)."""
+        return self.page.setup if self.state is None else self.state.setup
 
     # -- pages ---------------------------------------------------------------
 
@@ -133,24 +150,13 @@ class LessonPanel(Vertical):
         return True
 
     def restore(self) -> None:
-        """Put the page's setup, step and focus back on the playground."""
+        """Ask the playground for the page's setup, step and pane again."""
         page = self.page
         self.post_message(ReplaceSetup(page.setup))
         if page.step is not None:
             self.post_message(StepTo(page.step % page.setup.geometry.size))
-        self.call_after_refresh(self._focus_pane, page.focus)
-
-    def _focus_pane(self, focus: str | None) -> None:
-        screen = self.screen
-        if focus in SETUP_PANES:
-            if screen.has_class("narrow"):
-                screen.view = "setup"
-            return
-        target = FOCUS_TARGETS.get(focus or "")
-        if target:
-            if screen.has_class("narrow"):
-                screen.view = focus
-            screen.query_one(target).focus()
+        if page.focus:
+            self.post_message(ShowPane(page.focus))
 
     # -- exercises -----------------------------------------------------------
 
@@ -184,7 +190,7 @@ class LessonPanel(Vertical):
             box.placeholder = "your answer, then Enter"
 
     def _setup_for(self, exercise: Exercise) -> Setup:
-        return self.screen.setup if exercise.on_playground else exercise.setup
+        return self.playground_setup if exercise.on_playground else exercise.setup
 
     @on(Input.Submitted, "#lesson-answer")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -204,7 +210,7 @@ class LessonPanel(Vertical):
             self.progress.solve(self.lesson.number, exercise.id)
             self._save()
             if result.setup is not None and exercise.kind in ("kernel", "task"):
-                if result.setup != self.screen.setup:
+                if result.setup != self.playground_setup:
                     self.post_message(ReplaceSetup(result.setup))
             self.query_one("#lesson-answer", Input).value = ""
             self._show_exercises()
@@ -212,8 +218,8 @@ class LessonPanel(Vertical):
                 after = "Now the next exercise."
             else:
                 # Leave the answer box, so that ] turns the page instead of typing "]".
-                focus = self.page.focus if self.page.focus in FOCUS_TARGETS else "slide"
-                self._focus_pane(focus)
+                pane = self.page.focus if self.page.focus in FOCUS_PANES else "slide"
+                self.post_message(ShowPane(pane))
                 last = self.page_number == len(self.lesson.pages)
                 after = (
                     "That was the last page: ] opens the next lesson."
@@ -229,7 +235,7 @@ class LessonPanel(Vertical):
             lines.append(f"Hint: {result.hint}")
         else:
             lines.append("Press w to see the worked steps, or h for the hint again.")
-        if not exercise.on_playground and self.screen.setup != exercise.setup:
+        if not exercise.on_playground and self.playground_setup != exercise.setup:
             lines.append("(The question is about the page's setup: R puts it back.)")
         self._feedback("\n".join(lines), "wrong")
 
@@ -279,10 +285,6 @@ class LessonPanel(Vertical):
         problem = self.progress.save()
         if problem:
             self.app.notify(problem, severity="warning", timeout=6)
-
-    def _playground_changed(self, setup: Setup) -> None:
-        if self.page.measure:
-            self._measure(setup)
 
     def _measure_or_hide(self) -> None:
         widget = self.query_one("#lesson-measure", Static)

@@ -68,11 +68,11 @@ class ModePanel(Static):
         lines = [
             "[b $accent]Options[/]",
             f"mode     {modes}  [dim]m[/]",
-            f"kernel   [@click=screen.toggle_flip]{flip}[/]  [dim]f[/]",
+            f"kernel   [@click=screen.cycle('flip')]{flip}[/]  [dim]f[/]",
             self._number("stride", s.stride, "stride", "s/S"),
             self._number("dilation", s.dilation, "dilation", "d/D"),
             self._number("padding", s.padding, "padding", "p/P"),
-            f"library  [@click=screen.cycle_convention]{CONVENTIONS[s.convention].label}[/]  "
+            f"library  [@click=screen.cycle('convention')]{CONVENTIONS[s.convention].label}[/]  "
             "[dim]c[/]",
             "",
             "[b $accent]Output length[/] [dim](per axis)[/]",
