@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.trace import format_number
+
 __all__ = ["array_text", "number"]
 
 
 def number(value) -> str:
-    """A short label for one number: ints as they are, floats to 3 significant digits.
+    """A short label for one number: whole numbers as they are, others to 3 digits.
+
+    The engine's :func:`~convtui.engine.trace.format_number` with 3 digits.
 
     >>> number(3), number(2.0), number(0.0625), number(1 / 3), number(1 + 2j)
     ('3', '2', '0.0625', '0.333', '1+2j')
     """
-    if isinstance(value, bool | np.bool_):
-        return str(int(value))
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, complex | np.complexfloating):
-        value = complex(value)
-        if value.imag == 0:
-            return number(value.real)
-        return f"{value:.3g}".strip("()")
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e9:
-        return str(int(value))
-    text = f"{value:.3g}"
-    return "0" if text == "-0" else text
+    return format_number(value, digits=3)
 
 
 def array_text(array) -> str:

@@ -25,12 +25,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..engine.conv import convolve, correlate
-from ..engine.geometry import MODES
-from ..engine.layer import gradient_terms
+from ..engine.geometry import MODES, plan
+from ..engine.layer import gradient_terms, tap_rows
 from ..engine.setup import Setup
 from ..engine.tasks import TASKS, make_task
-from ..engine.train import ACTIVATIONS, OPTIMIZERS, TrainState, train_kernel
+from ..engine.train import ACTIVATIONS, OPTIMIZERS, TrainState, forward, train_kernel
 
 __all__ = [
     "LEARNING_RATES",
@@ -155,6 +154,21 @@ class TrainConfig:
         return replace(self, kernel_shape=shape)
 
 
+def _equations(problem: Problem, config: TrainConfig, bias: bool) -> tuple[int, int]:
+    """The unknowns (weights, and the bias) and the rank of the outputs' equations in them.
+
+    Output ``i`` of example ``n`` is ``Σⱼ w[j]·rows[j, n, i] (+ bias)``: one linear
+    equation per output (before the activation), whose coefficients are the input
+    values each weight meets (the engine's tap table).
+    """
+    x = np.asarray(problem.x, dtype=np.float64)
+    g = plan(x.shape[1:], config.kernel_shape, config.mode, flip=config.flip, **problem.geometry)
+    rows = tap_rows(x, g).reshape(math.prod(config.kernel_shape), -1)
+    if bias:
+        rows = np.vstack([rows, np.ones(rows.shape[1])])
+    return len(rows), int(np.linalg.matrix_rank(rows))
+
+
 def fit_kernel(kernel: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """``kernel`` centred in ``shape``: zero-padded when larger, its middle when smaller.
 
@@ -198,7 +212,7 @@ class TrainingRun:
         self.lock = threading.Lock()
         self.running = False
         self.error = ""
-        self.target = self._model_output(fitted, self.target_bias)
+        self.target = self.forward(fitted, self.target_bias)[1]
         self._states = train_kernel(
             problem.x,
             self.target,
@@ -216,16 +230,35 @@ class TrainingRun:
         self.state: TrainState = next(self._states)
         self.losses: list[float] = [self.state.loss]
         self.finished = self.state.diverged
+        self.unknowns, self.rank = _equations(problem, config, self.bias)
 
-    def _model_output(self, kernel, bias) -> np.ndarray:
-        """``activation(conv(x, kernel) + bias)`` for every example."""
-        conv = convolve if self.config.flip else correlate
-        mode, geometry = self.config.mode, self.problem.geometry
-        with np.errstate(all="ignore"):
-            z = np.stack([conv(example, kernel, mode, **geometry) for example in self.problem.x])
-            z = z + bias
-            forward = ACTIVATIONS[self.config.activation][0]
-            return z if forward is None else forward(z)
+    @property
+    def determined(self) -> bool:
+        """Whether the data pin the kernel down: as many independent outputs as unknowns.
+
+        With fewer (a valid convolution with more weights than outputs, or an input
+        that is zero where a weight would read), many kernels give the very same
+        outputs, and training finds one of them, not necessarily the hidden one.
+
+        >>> problem = Problem.from_setup(Setup([1, 2, 3, 4], [5, 6, 7], "valid"))
+        >>> run = TrainingRun(problem, TrainConfig.for_problem(problem))
+        >>> run.unknowns, run.rank, run.determined
+        (3, 2, False)
+        """
+        return self.rank == self.unknowns
+
+    def forward(self, kernel, bias: float) -> tuple[np.ndarray, np.ndarray]:
+        """The model on every example: ``(z, y)``, before and after the activation."""
+        c = self.config
+        return forward(
+            self.problem.x,
+            kernel,
+            bias,
+            mode=c.mode,
+            flip=c.flip,
+            activation=c.activation,
+            **self.problem.geometry,
+        )
 
     # -- progress (called from the worker thread, or the UI when paused) ----
 
@@ -283,6 +316,8 @@ class TiedView:
     output_shape: tuple[int, ...]
     grad_output: np.ndarray  # dL/dz at each position of the example (before the bias)
     inputs: np.ndarray  # the input value the weight met at each position (0 on padding)
+    padded: np.ndarray  # True where the weight sat on a cell the padding added
+    padding_mode: str  # what fills those cells: "zeros", or copies of the input
     terms: np.ndarray
     example_sum: float
     total: float
@@ -314,13 +349,9 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
     (True, True)
     """
     config, problem = run.config, run.problem
-    forward, derivative = ACTIVATIONS[config.activation]
+    derivative = ACTIVATIONS[config.activation][1]
+    z, y = run.forward(state.kernel, state.bias if run.bias else 0.0)
     with np.errstate(all="ignore"):
-        conv = convolve if config.flip else correlate
-        z = np.stack(
-            [conv(e, state.kernel, config.mode, **problem.geometry) for e in problem.x]
-        ) + (state.bias if run.bias else 0.0)
-        y = z if forward is None else forward(z)
         back = (y - run.target) * (2.0 / run.target.size)
         if derivative is not None:
             back = back * derivative(z, y)
@@ -337,6 +368,8 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
         :, weight
     ]
     terms = columns[example]
+    g = plan(problem.x.shape[1:], shape, **options)
+    tap = int(np.flatnonzero(g.kernel_index() == weight)[0])  # the weight in the oriented kernel
     return TiedView(
         weight=tuple(int(i) for i in np.unravel_index(weight, shape)),
         example=example,
@@ -344,6 +377,8 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
         output_shape=back.shape[1:],
         grad_output=back[example].ravel(),
         inputs=inputs,
+        padded=g.on_padding()[:, tap],
+        padding_mode=g.padding_mode,
         terms=terms,
         example_sum=float(terms.sum()),
         total=float(sum(column.sum() for column in columns)),

@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 
+from ..engine.trace import format_number as _format_number
+
 __all__ = [
     "colour",
     "format_array",
@@ -67,18 +69,14 @@ def input_text(text: str, flag: str = "X") -> str:
 
 
 def format_number(v) -> str:
-    """Short, exact for integers: ``5``, ``0.5``, ``0.333333``, ``nan``, ``1+2j``.
+    """Short, exact for whole numbers: ``5``, ``0.5``, ``0.333333``, ``nan``, ``1+2j``.
+
+    The engine's :func:`~convtui.engine.trace.format_number` with 6 digits.
 
     >>> [format_number(v) for v in (5, 2.0, 1 / 3, float("nan"), 1 + 2j)]
     ['5', '2', '0.333333', 'nan', '1+2j']
     """
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, complex):
-        return f"{v:.6g}".strip("()")
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v)
+    return _format_number(v, digits=6)
 
 
 def format_array(a) -> str:

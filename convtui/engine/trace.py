@@ -23,7 +23,7 @@ from .backend import get_array_module
 from .conv import _prepare
 from .geometry import Geometry, plan
 
-__all__ = ["Scatter", "Step", "Steps", "steps"]
+__all__ = ["Scatter", "Step", "Steps", "format_number", "steps"]
 
 
 @dataclass(frozen=True)
@@ -51,20 +51,26 @@ class Step:
     padded: np.ndarray | None = None
     taps: np.ndarray | None = None
 
-    def equation(self, fmt=None) -> str:
-        """``y[i] = a·b + c·d + … = value``.
+    def equation(self, fmt=None, limit: int | None = None) -> str:
+        """``y[i] = a·b + c·d + … = value``; with ``limit``, middle terms elided to fit it.
 
         >>> steps([1, 2, 3, 4], [5, 6, 7])[2].equation()
         'y[2] = 7·1 + 6·2 + 5·3 = 34'
+        >>> steps(np.arange(20), np.ones(20, int), "valid")[0].equation(limit=40)
+        'y[0] = 1·0 + 1·1 + … + 1·19 = 190  (20 terms)'
         """
-        fmt = fmt or _format_number
+        fmt = fmt or format_number
         name = "y[" + ",".join(str(i) for i in self.index) + "]"
-        terms = " + ".join(
-            f"{fmt(w)}·{fmt(v)}" for w, v in zip(self.weights.tolist(), self.inputs.tolist())
-        )
+        terms = [f"{fmt(w)}·{fmt(v)}" for w, v in zip(self.weights.tolist(), self.inputs.tolist())]
+        value = fmt(self.value)
         if not terms:
-            return f"{name} = {fmt(self.value)} (no input lands here)"
-        return f"{name} = {terms} = {fmt(self.value)}"
+            return f"{name} = {value} (no input lands here)"
+        text = f"{name} = {' + '.join(terms)} = {value}"
+        if limit is None or len(text) <= limit:
+            return text
+        keep = max(limit // 2 // max(len(t) + 3 for t in terms), 1)
+        shown = [*terms[:keep], "…", terms[-1]]
+        return f"{name} = {' + '.join(shown)} = {value}  ({len(terms)} terms)"
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class Scatter:
         >>> s.scatter(1).equation()
         'x[1] = 2 adds 2·w: y[2] += 2·1 = 2, y[3] += 2·10 = 20, y[4] += 2·100 = 200'
         """
-        fmt = fmt or _format_number
+        fmt = fmt or format_number
         name = "x[" + ",".join(str(i) for i in self.index) + "]"
         parts = [
             f"y[{self._output_name(o)}] += {fmt(self.value)}·{fmt(w)} = {fmt(p)}"
@@ -107,14 +113,27 @@ class Scatter:
         return ",".join(str(int(i)) for i in np.unravel_index(flat, self.output_shape))
 
 
-def _format_number(v) -> str:
-    if isinstance(v, float | np.floating):
-        if float(v).is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return f"{v:.4g}"
-    if isinstance(v, complex | np.complexfloating):
-        return f"{complex(v):.4g}".strip("()")
-    return str(v)
+def format_number(value, digits: int = 4) -> str:
+    """One number as short text: whole numbers exactly, others to ``digits`` significant digits.
+
+    The one number format of the project: equations, the command line (6 digits),
+    the app's panes (3) and the lessons' feedback all use it.
+
+    >>> [format_number(v) for v in (5, 2.0, 1 / 3, -0.0, float("nan"), 1 + 2j, True)]
+    ['5', '2', '0.3333', '0', 'nan', '1+2j', '1']
+    >>> format_number(1 / 3, digits=6), format_number(123456789.0, digits=3)
+    ('0.333333', '123456789')
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool | int):
+        return str(int(value))
+    if isinstance(value, complex):
+        return f"{value:.{digits}g}".strip("()")
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.{digits}g}"
 
 
 class Steps(Sequence):

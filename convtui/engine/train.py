@@ -22,10 +22,20 @@ from typing import NamedTuple
 import numpy as np
 
 from .backend import check_memory, get_array_module
+from .conv import convolve, correlate
 from .geometry import plan
 from .layer import tap_rows
 
-__all__ = ["ACTIVATIONS", "OPTIMIZERS", "Adam", "Momentum", "SGD", "TrainState", "train_kernel"]
+__all__ = [
+    "ACTIVATIONS",
+    "OPTIMIZERS",
+    "Adam",
+    "Momentum",
+    "SGD",
+    "TrainState",
+    "forward",
+    "train_kernel",
+]
 
 
 class TrainState(NamedTuple):
@@ -123,6 +133,33 @@ def _real_float(xp, a, name: str):
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     return arr.astype(np.float64)
+
+
+# ---------------------------------------------------------------- the model
+
+
+def forward(x, kernel, bias=0.0, *, mode="valid", flip=False, activation="identity", **options):
+    """The model's output, ``(z, y)``: ``z = conv(x, kernel) + bias``, ``y = activation(z)``.
+
+    ``x`` is one example or a batch (one more leading axis than the kernel); ``conv``
+    is :func:`~convtui.convolve` (``correlate`` when ``flip=False``) with ``mode`` and
+    ``options`` (stride, dilation, padding, padding_mode, convention).  This is the
+    model :func:`train_kernel` fits, computed as it reads; training computes the
+    same numbers faster, as products with the tap table.
+
+    >>> z, y = forward([1.0, -2.0, 3.0], [1.0, 1.0], activation="relu")
+    >>> z, y
+    (array([-1.,  1.]), array([0., 1.]))
+    """
+    xp = get_array_module(x, kernel)
+    x, kernel = _real_float(xp, x, "x"), _real_float(xp, kernel, "kernel")
+    act = ACTIVATIONS[_choice("activation", activation, tuple(ACTIVATIONS))][0]
+    conv = convolve if flip else correlate
+    batch = x if x.ndim == kernel.ndim + 1 else x[None]
+    with np.errstate(all="ignore"):
+        z = xp.stack([conv(example, kernel, mode, **options) for example in batch]) + bias
+        y = z if act is None else act(z)
+    return (z, y) if batch is x else (z[0], y[0])
 
 
 # ---------------------------------------------------------------- training

@@ -26,6 +26,8 @@ import numpy as np
 from ..engine.layer import gradient_terms
 from ..engine.parse import ParseError, parse_array
 from ..engine.setup import Setup
+from ..engine.trace import format_number
+from ..engine.train import ACTIVATIONS
 from .model import Exercise
 
 __all__ = [
@@ -77,18 +79,11 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _fmt(value) -> str:
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.4g}"
-
-
 def _fmt_array(a) -> str:
     a = np.asarray(a)
     if a.ndim <= 1:
-        return "[" + ", ".join(_fmt(v) for v in a.ravel()) + "]"
-    return "; ".join(" ".join(_fmt(v) for v in row) for row in a.reshape(a.shape[0], -1))
+        return "[" + ", ".join(format_number(v) for v in a.ravel()) + "]"
+    return "; ".join(" ".join(format_number(v) for v in row) for row in a.reshape(a.shape[0], -1))
 
 
 def parse_index(text: str, ndim: int) -> tuple[int, ...]:
@@ -233,7 +228,7 @@ def expected_answer(exercise: Exercise, setup: Setup | None = None):
         bias = float(exercise.params.get("bias", "0"))
         activation = exercise.params.get("activation", "identity")
         if bias or activation != "identity":
-            value = ACTIVATIONS[activation](float(np.real(value)) + bias)
+            value = _activate(activation, float(np.real(value)) + bias)
         return value
     if kind == "length":
         return setup.geometry.output_shape
@@ -271,24 +266,22 @@ def _grade_value(ex: Exercise, text: str, setup: Setup) -> Grade:
     bias = float(ex.params.get("bias", "0"))
     activation = ex.params.get("activation", "identity")
     if bias or activation != "identity":
-        expected = ACTIVATIONS[activation](float(np.real(expected)) + bias)
-        name = f"{activation}({name} {'-' if bias < 0 else '+'} {_fmt(abs(bias))})"
-        worked += f"\n{name} = {_fmt(expected)}"
+        expected = _activate(activation, float(np.real(expected)) + bias)
+        name = f"{activation}({name} {'-' if bias < 0 else '+'} {format_number(abs(bias))})"
+        worked += f"\n{name} = {format_number(expected)}"
     answer = _number(text)
     if answer is None:
         return Grade(False, f"Type a number for {name}, like 12 or 0.5.", hint, worked, setup)
     tolerance = float(ex.params.get("tolerance", "1e-6"))
     if abs(answer - float(np.real(expected))) <= max(tolerance, 1e-9 * abs(expected)):
-        return Grade(True, f"Right: {name} = {_fmt(expected)}.", hint, worked, setup)
+        return Grade(True, f"Right: {name} = {format_number(expected)}.", hint, worked, setup)
     return Grade(False, f"Not {text.strip()}; try again.", hint, worked, setup)
 
 
-ACTIVATIONS = {
-    "identity": lambda v: v,
-    "relu": lambda v: max(v, 0.0),
-    "tanh": math.tanh,
-    "sigmoid": lambda v: 0.5 * (1.0 + math.tanh(v / 2)),  # no overflow for large |v|
-}
+def _activate(name: str, value: float) -> float:
+    """One value through the engine's activation ``name``."""
+    forward = ACTIVATIONS[name][0]
+    return value if forward is None else float(forward(np.float64(value)))
 
 
 def _grade_length(ex: Exercise, text: str, setup: Setup) -> Grade:
@@ -405,7 +398,7 @@ def _grade_gradient(ex: Exercise, text: str, setup: Setup) -> Grade:
     grad_out = grad_out.ravel()  # one per step
     name = "w[" + ",".join(str(i) for i in j) + "]"
     terms = [
-        f"{_fmt(grad_out[r])}·{_fmt(setup.input.flat[c])}"
+        f"{format_number(grad_out[r])}·{format_number(setup.input.flat[c])}"
         for r, c in enumerate(_inputs_met(setup, flat).tolist())
         if c >= 0
     ]
@@ -413,14 +406,14 @@ def _grade_gradient(ex: Exercise, text: str, setup: Setup) -> Grade:
         f"{name} is used at every step. Its gradient is the sum, over the steps, of "
         "dL/dy at that step times the input it multiplied there."
     )
-    worked = f"dL/d{name} = " + (" + ".join(terms) or "0") + f" = {_fmt(expected)}"
+    worked = f"dL/d{name} = " + (" + ".join(terms) or "0") + f" = {format_number(expected)}"
     answer = _number(text)
     if answer is None:
         return Grade(False, "Type a number.", hint, worked, setup)
     if abs(answer - expected) <= max(
         float(ex.params.get("tolerance", "1e-6")), 1e-9 * abs(expected)
     ):
-        return Grade(True, f"Right: dL/d{name} = {_fmt(expected)}.", hint, worked, setup)
+        return Grade(True, f"Right: dL/d{name} = {format_number(expected)}.", hint, worked, setup)
     return Grade(False, f"Not {text.strip()}; try again.", hint, worked, setup)
 
 

@@ -9,8 +9,10 @@ number).  Adding a lesson is adding a file; nothing else changes.
   setup starts from the previous page's (the first from x = 1, 2, 3, 4 and
   w = 5, 6, 7), so a page names only what changes.  Keys: ``input``, ``kernel``
   (array text like ``1 2; 3 4``, or ``sine(64)``, ``step(12)``, ``box(5)``,
-  ``ramp(8)``, ``noise(64)``, ``image(10)``), ``mode``, ``flip`` (true/false),
-  ``stride``, ``dilation``, ``padding``, ``convention``; the view: ``focus`` (a
+  ``ramp(8)``, ``noise(64)``, ``image(10)``) and every other ``Setup`` option:
+  ``mode``, ``flip`` (true/false), ``stride``, ``dilation``, ``padding``,
+  ``padding_mode``, ``convention``, ``transposed`` (true/false),
+  ``output_padding``; the view: ``focus`` (a
   pane), ``step`` (the step to show), ``measure`` (time the methods live),
   ``train`` (a training preset); and any number of ``check:`` lines, which make
   the numbers quoted in the text the engine's: ``check: [field = value | …]
@@ -39,9 +41,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.geometry import OPTION_NAMES
 from ..engine.parse import ParseError, parse_array
 from ..engine.setup import Setup
 from ..engine.trace import steps as trace_steps
+from ..presets import SEED
 from .grader import KINDS, ExerciseProblem, check_exercise, parse_index
 from .model import FOCUS_PANES, Exercise, Lesson, LessonError, Page
 from .signals import generate
@@ -51,11 +55,11 @@ __all__ = ["LESSON_DIR", "load_course", "load_lesson", "parse_lesson"]
 LESSON_DIR = Path(__file__).resolve().parent
 FILE_NAME = re.compile(r"^(\d+)-[\w-]+\.md$")
 
-SETUP_FIELDS = ("input", "kernel", "mode", "flip", "stride", "dilation", "padding", "convention")
+SETUP_FIELDS = ("input", "kernel", *OPTION_NAMES)  # every Setup field, by the engine's list
 VIEW_KEYS = ("focus", "step", "measure", "train")
 HEADER_KEYS = ("title", "summary")
 EXERCISE_KEYS = ("id", "kind", "prompt", "hint")
-DEFAULT_SETUP = Setup([1, 2, 3, 4], [5, 6, 7])
+DEFAULT_SETUP = SEED
 
 
 class _Block:
@@ -112,9 +116,9 @@ def _array(text: str) -> np.ndarray:
 def _convert(key: str, text: str):
     if key in ("input", "kernel"):
         return _array(text)
-    if key in ("stride", "dilation", "padding"):
+    if key in ("stride", "dilation", "padding", "output_padding"):
         return _ints(text)
-    if key == "flip":
+    if key in ("flip", "transposed"):
         return _bool(text)
     return text.strip()
 

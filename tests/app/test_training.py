@@ -351,3 +351,34 @@ async def test_use_a_kernel_learned_on_a_task_shows_it_on_the_task_input():
         np.testing.assert_array_equal(setup.input, np.round(screen.run.problem.x[0], 3))
         expected = np.correlate(setup.input, setup.kernel, "same")
         np.testing.assert_allclose(playground(app).state.result.output, expected)
+
+
+async def test_a_task_that_cannot_determine_the_kernel_says_so():
+    # valid mode, x = 1 2 3 4 and w = 5 6 7: two outputs for three weights, so every
+    # kernel w + t·(1, -2, 1) gives the same outputs (1 - 4 + 3 = 0, 2 - 6 + 4 = 0)
+    app = make_app(input="1, 2, 3, 4", kernel="5, 6, 7", mode="valid")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pane(pilot)
+        assert (screen.run.unknowns, screen.run.rank) == (3, 2)
+        assert "cannot determine the kernel: 3 unknowns, only 2 independent" in status(app)
+        await pilot.press("m", "m", "m")  # valid → same → causal → full: six outputs
+        assert screen.config.mode == "full" and screen.run.determined
+        assert "cannot determine" not in status(app)
+
+
+async def test_the_tied_weights_legend_says_padding_only_where_there_is_padding():
+    # valid convolution: no padding anywhere; the flipped kernel puts w[1] over x[0] = 0
+    app = make_app(input="0, 1, 2, 3, 4", kernel="1, 1", mode="valid")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pane(pilot)
+        await wait_for(pilot, lambda: "No term is 0: w[0] met no zero" in flat_text(app, "#tied"))
+        await pilot.press("right")
+        await wait_for(pilot, lambda: "Dim rows" in flat_text(app, "#tied"))
+        text = flat_text(app, "#tied")
+        assert "Dim rows: w[1] met an input of 0 there, adding 0." in text
+        assert "padding zero" not in text
+    app = make_app()  # full mode: the first and last outputs reach into the padding
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pane(pilot)
+        await wait_for(pilot, lambda: "Dim rows" in flat_text(app, "#tied"))
+        assert "w[0] met a padding zero there, adding 0." in flat_text(app, "#tied")

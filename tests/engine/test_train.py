@@ -198,3 +198,21 @@ def test_bad_arguments_raise_value_error_at_the_call(kwargs, message):
     arguments.update({k: v for k, v in kwargs.items() if k in arguments})
     with pytest.raises(ValueError, match=message):
         train_kernel(**arguments, **options)  # raises before the first state
+
+
+@pytest.mark.parametrize("activation", ["identity", "relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("flip", [False, True])
+def test_forward_is_the_model_train_kernel_fits(activation, flip):
+    # one model: the loss training reports (through the tap table) is the mean squared
+    # error of forward's output, and forward's z is the convolution plus the bias
+    from convtui.engine.train import forward
+
+    rng = np.random.default_rng(3)
+    x, target, init = rng.standard_normal((2, 9)), rng.standard_normal((2, 5)), [0.5, -1, 2]
+    options = dict(mode="same", flip=flip, stride=2, dilation=2)
+    first = next(train_kernel(x, target, 3, activation=activation, init=init, **options))
+    z, y = forward(x, init, 0.0, activation=activation, **options)
+    conv = convolve if flip else correlate
+    expected_z = np.stack([conv(e, init, "same", stride=2, dilation=2) for e in x])
+    np.testing.assert_allclose(z, expected_z)
+    assert first.loss == pytest.approx(float(np.mean((y - target) ** 2)), rel=1e-12)

@@ -27,8 +27,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from ...engine.geometry import MODES
 from ...engine.setup import Setup
 from ...engine.tasks import TASKS
+from ...engine.train import ACTIVATIONS, OPTIMIZERS
 from ..formatting import array_text, number
 from ..messages import ReplaceSetup, TrainTask
 from ..trainer import (
@@ -131,17 +133,15 @@ class TrainingScreen(TabbedViews, Screen):
         Binding(
             "plus,equals_sign", "rate(1)", "Raise the learning rate", show=False, key_display="+"
         ),
-        Binding(
-            "o", "cycle('optimizer')", "Optimizer", show=False, tooltip="sgd → momentum → adam"
-        ),
+        Binding("o", "cycle('optimizer')", "Optimizer", show=False, tooltip=" → ".join(OPTIMIZERS)),
         Binding(
             "v",
             "cycle('activation')",
             "Activation",
             show=False,
-            tooltip="identity → relu → tanh → sigmoid",
+            tooltip=" → ".join(ACTIVATIONS),
         ),
-        Binding("m", "cycle('mode')", "Mode", show=False, tooltip="full → valid → same → causal"),
+        Binding("m", "cycle('mode')", "Mode", show=False, tooltip=" → ".join(MODES)),
         Binding("f", "flip", "Flip", show=False, tooltip="Convolution ↔ cross-correlation"),
         Binding("k", "resize(1)", "Bigger kernel", show=False),
         Binding("K", "resize(-1)", "Smaller kernel", show=False),
@@ -496,8 +496,18 @@ class TrainingScreen(TabbedViews, Screen):
         ]
         if run.diverged or run.error:
             parts.append((self._finished_text(run), "$error"))
+        elif self.note.startswith("✗"):
+            parts.append((self.note, "$error"))
+        elif not run.determined:  # training "finishes" all the same, on some kernel
+            parts.append(
+                (
+                    f"The data cannot determine the kernel: {run.unknowns} unknowns, "
+                    f"only {run.rank} independent outputs.",
+                    "$warning",
+                )
+            )
         elif self.note:
-            parts.append((self.note, "$error" if self.note.startswith("✗") else "$warning"))
+            parts.append((self.note, "$warning"))
         else:
             parts.append((SUMMARIES.get(problem.name) or TASKS[problem.name].summary, "dim"))
         return Content.assemble(*parts)

@@ -21,19 +21,8 @@ LABEL = 11  # width of the row labels in 1-D
 
 
 def equation(step, width: int) -> str:
-    """``y[i] = a·b + c·d + … = value``, with middle terms elided to fit ``width``·3."""
-    name = "y[" + ",".join(str(i) for i in step.index) + "]"
-    terms = [
-        f"{number(w)}·{number(v)}" for w, v in zip(step.weights.tolist(), step.inputs.tolist())
-    ]
-    value = number(step.value)
-    text = f"{name} = {' + '.join(terms)} = {value}"
-    budget = max(width * 3, 40)
-    if len(text) <= budget:
-        return text
-    keep = max(budget // 2 // max(len(t) + 3 for t in terms), 1)
-    shown = terms[:keep] + ["…"] + terms[-1:]
-    return f"{name} = {' + '.join(shown)} = {value}  ({len(terms)} terms)"
+    """The step's equation (the engine's), middle terms elided to fit ``width``·3."""
+    return step.equation(number, limit=max(width * 3, 40))
 
 
 class SlidePane(LinesPane, can_focus=True):

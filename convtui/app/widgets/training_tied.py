@@ -34,6 +34,30 @@ def _position(index: int, shape: tuple[int, ...]) -> str:
     return "y[" + ",".join(str(i) for i in np.unravel_index(index, shape)) + "]"
 
 
+def _dim_rows(view, name: str) -> str:
+    """What the dim rows (a term of 0, from a 0 met) mean here, in words that are true.
+
+    One line of the pane (at most 60 characters with a 9×9 kernel's weight names).
+
+    >>> from types import SimpleNamespace as View
+    >>> met, padded = np.array([0.0, 2.0, 0.0]), np.array([True, False, False])
+    >>> _dim_rows(View(inputs=met, padded=padded, padding_mode="zeros"), "w[0]")
+    'Dim rows: w[0] met a padding zero or a 0 input, adding 0.'
+    >>> _dim_rows(View(inputs=met, padded=~padded & False, padding_mode="zeros"), "w[0]")
+    'Dim rows: w[0] met an input of 0 there, adding 0.'
+    """
+    zero = view.inputs == 0
+    padding_zero = view.padded & (view.padding_mode == "zeros")
+    on_padding, on_input = bool((zero & padding_zero).any()), bool((zero & ~padding_zero).any())
+    if on_padding and on_input:
+        return f"Dim rows: {name} met a padding zero or a 0 input, adding 0."
+    if on_padding:
+        return f"Dim rows: {name} met a padding zero there, adding 0."
+    if on_input:
+        return f"Dim rows: {name} met an input of 0 there, adding 0."
+    return f"No term is 0: {name} met no zero at any position."
+
+
 class TiedWeights(Widget):
     """The selected weight's gradient terms and their sum, next to the engine's gradient."""
 
@@ -94,7 +118,7 @@ class TiedWeights(Widget):
             rest = view.example_sum - float(view.terms[list(rows)].sum())
             lines.append((f"  the other {positions - shown} positions add {figure(rest)}", "dim"))
         elif shown + used + 3 <= self.size.height:
-            lines.append((f"\nDim rows: {name} met a padding zero there, adding 0.\n", "dim"))
+            lines.append((f"\n{_dim_rows(view, name)}\n", "dim"))
             lines.append((f"One {name} sits in every row of the layer's matrix,\n", "dim"))
             lines.append(("so its gradient collects a term from every row.", "dim"))
         return Content.assemble(*lines)
