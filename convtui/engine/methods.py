@@ -156,6 +156,16 @@ def _times_windows(xp, view, kernel_axes: int, matrix, out, taps_first: bool) ->
     budget = WINDOWS_MAX if xp is np else get_memory_limit() // 4
     block = min(rows, max(1, budget // (taps * per_row * view.itemsize)))
     flat = out.reshape((rows * per_row,) + matrix.shape[1:])
+
+    def operands(cols):  # cols: (taps, windows) when taps come first, else (windows, taps)
+        if not taps_first:
+            return cols, matrix
+        return (matrix, cols) if matrix.ndim == 1 else (cols.T, matrix)
+
+    if block == rows:  # one block: reshape copies only where the windows overlap
+        shape = (taps, rows * per_row) if taps_first else (rows * per_row, taps)
+        xp.matmul(*operands(view.reshape(shape)), out=flat)
+        return
     shape = (taps, block, per_row) if taps_first else (block, per_row, taps)
     buffer = xp.empty(shape, dtype=view.dtype)
     everything = (slice(None),) * kernel_axes
@@ -165,12 +175,11 @@ def _times_windows(xp, view, kernel_axes: int, matrix, out, taps_first: bool) ->
             part, cols = view[everything + (slice(start, start + n),)], buffer[:, :n]
             cols.reshape(kernel_shape + (n,) + outputs[1:])[...] = part
             cols = cols.reshape(taps, n * per_row)
-            product = (matrix, cols) if matrix.ndim == 1 else (cols.T, matrix)
         else:
             part, cols = view[start : start + n], buffer[:n]
             cols.reshape((n,) + outputs[1:] + kernel_shape)[...] = part
-            product = (cols.reshape(n * per_row, taps), matrix)
-        xp.matmul(*product, out=flat[start * per_row : (start + n) * per_row])
+            cols = cols.reshape(n * per_row, taps)
+        xp.matmul(*operands(cols), out=flat[start * per_row : (start + n) * per_row])
 
 
 def _direct(xp, x, oriented, g: Geometry, work):
