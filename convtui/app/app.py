@@ -8,6 +8,7 @@ does not know yet (``open=``, ``autosave=``) arrive in ``app.options``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,14 +27,18 @@ from .screens.help import HelpScreen
 from .screens.lessons import LESSON_BINDINGS, LessonActions
 from .screens.playground import PlaygroundScreen
 from .session_actions import SESSION_BINDINGS, SessionActions
-from .workarounds import SafeCommandPalette
+from .workarounds import DropStaleClicks, SafeCommandPalette
 
 __all__ = ["ConvApp", "make_app", "setup_from_options"]
 
 SETUP_OPTIONS = ("input", "kernel", *OPTION_NAMES)
+WELCOME = (
+    "→ and ← step the kernel along the input (space plays it); "
+    "l opens the lessons, 1 is the place to start; ? lists every key."
+)
 
 
-class ConvApp(LessonActions, SessionActions, App):
+class ConvApp(LessonActions, SessionActions, DropStaleClicks, App):
     """A terminal tutor and playground for the convolution that CNNs use."""
 
     TITLE = "convtui"
@@ -57,6 +62,8 @@ class ConvApp(LessonActions, SessionActions, App):
         if self.use_command_palette and not SafeCommandPalette.is_open(self):
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
+    _welcoming = False  # the first start's welcome is up (any key puts it away)
+
     def __init__(self, setup: Setup | None = None, **options: Any):
         super().__init__()
         self.initial_setup = SEED if setup is None else setup
@@ -69,6 +76,19 @@ class ConvApp(LessonActions, SessionActions, App):
 
     def on_mount(self) -> None:
         self.switch_mode("playground")
+        welcome = self.options.get("welcome")
+        if welcome is not None:
+            self.call_after_refresh(self._welcome, Path(welcome))
+
+    def _welcome(self, marker: Path) -> None:
+        """Where to begin, once: a note that any key puts away (the key still acts)."""
+        self.notify(WELCOME, title="Welcome to convtui", timeout=60)
+        self._welcoming = True
+        try:  # shown once; if the folder cannot be written, it shows again next time
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass
 
     async def on_event(self, event: events.Event) -> None:
         # Once quitting (exit() sets the return code), keys and clicks still queued
@@ -77,23 +97,10 @@ class ConvApp(LessonActions, SessionActions, App):
         # traceback instead of a clean exit.
         if self.return_code is not None and isinstance(event, events.InputEvent):
             return
-        if isinstance(event, events.MouseDown) and self._stale_under(event):
-            return
+        if isinstance(event, events.Key) and self._welcoming:
+            self._welcoming = False
+            self.clear_notifications()
         await super().on_event(event)
-
-    def _stale_under(self, event: events.MouseDown) -> bool:
-        """The pointer is over a widget removed since the last frame was laid out.
-
-        A click that lands in the moment between a pane being removed (a recompose, a
-        closing dialog) and the next layout finds the old widget, detached, and
-        Textual's text selection then fails on its missing parent.  Such a press is
-        dropped; the next one, a frame later, finds what is really there.
-        """
-        try:
-            widget, _ = self.screen.get_widget_at(event.x, event.y)
-        except Exception:  # NoWidget, or no screen while closing
-            return False
-        return widget is not self.screen and widget.parent is None
 
     # -- the playground, by message ---------------------------------------------
 

@@ -16,16 +16,19 @@ tests/reliability/test_monkey_app.py, with keys arriving faster than a screen se
 * :class:`SafeOptionList`: an ``OptionList`` with no room (squashed by a tiny
   terminal, or hidden while it keeps the focus) raised KeyError on PageUp/PageDown;
   one too narrow for any text after its padding divided by zero when it wrapped.
+* :class:`DropStaleClicks`: a click that lands between a widget's removal (a
+  recompose, a closing dialog) and the next layout finds the old widget, detached,
+  and Textual's text selection fails on its missing parent (AttributeError).
 """
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList
 
-__all__ = ["DismissOnce", "SafeCommandPalette", "SafeOptionList"]
+__all__ = ["DismissOnce", "DropStaleClicks", "SafeCommandPalette", "SafeOptionList"]
 
 
 class DismissOnce:
@@ -71,3 +74,22 @@ class SafeOptionList(OptionList):
     def action_page_down(self) -> None:
         if self.scrollable_content_region:
             super().action_page_down()
+
+
+class DropStaleClicks:
+    """Mixed into the App: a press on a widget removed since the last layout is dropped.
+
+    The next press, a frame later, finds what is really there.
+    """
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseDown) and self._removed_under(event):
+            return
+        await super().on_event(event)
+
+    def _removed_under(self, event: events.MouseDown) -> bool:
+        try:
+            widget, _ = self.screen.get_widget_at(event.x, event.y)
+        except Exception:  # NoWidget, or no screen while closing
+            return False
+        return widget is not self.screen and widget.parent is None

@@ -7,11 +7,15 @@ go in :func:`build_parser` and :func:`app_options`.
 
 from __future__ import annotations
 
+from ..paths import data_dir
 from ..presets import SEED, kernel_for
 from ..sessions import SessionError, app_session_options
 from .args import ArgumentParser, UsageError, add_setup_arguments, parse_text_array, setup_from_args
 
-__all__ = ["app_options", "build_parser"]
+__all__ = ["WELCOMED", "app_options", "build_parser"]
+
+WELCOMED = "welcomed"
+"""A file in the data folder once the first start's welcome has been shown."""
 
 
 def build_parser() -> ArgumentParser:
@@ -40,7 +44,8 @@ def app_options(argv: list[str]) -> dict:
     """Keyword options for ``make_app`` from the command line; UsageError if bad.
 
     The last session is offered back only to a bare ``convtui``: a setup, a lesson
-    or a file given on the command line is what the learner asked for.
+    or a file given on the command line is what the learner asked for.  A first
+    start (no ``welcomed`` file in the data folder) asks for the welcome line.
 
     >>> options = app_options(["--input", "1 2 3", "--kernel", "1 1", "--mode", "valid"])
     >>> options["setup"].compute().output
@@ -58,6 +63,8 @@ def app_options(argv: list[str]) -> dict:
         options.update(app_session_options(args.open, fresh=args.fresh or bool(argv)))
     except SessionError as exc:
         raise UsageError(f"--open: {exc}") from None
+    if not (data_dir() / WELCOMED).exists():
+        options["welcome"] = data_dir() / WELCOMED
     return options
 
 

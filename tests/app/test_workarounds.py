@@ -15,8 +15,13 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-from convtui.app.workarounds import DismissOnce, SafeCommandPalette, SafeOptionList
-from tests.app.helpers import drained, queue_keys
+from convtui.app.workarounds import (
+    DismissOnce,
+    DropStaleClicks,
+    SafeCommandPalette,
+    SafeOptionList,
+)
+from tests.app.helpers import drained, queue_click, queue_keys
 
 # ---------------------------------------------------------------- option list
 
@@ -171,3 +176,39 @@ async def test_textual_still_fails_a_second_enter_in_its_palette():
     # test_textual_still_fails_page_keys_on_a_squashed_list pins that bug.)
     with pytest.raises(ScreenStackError):
         await keys_to_the_palette(CommandPalette, SECOND_ENTER, 1)
+
+
+# ---------------------------------------------------------------- clicks on removed widgets
+
+
+class Panes(App):
+    def compose(self) -> ComposeResult:
+        yield Static("one two three", id="gone")
+        yield Static("four five")
+
+
+class SafePanes(DropStaleClicks, Panes):
+    pass
+
+
+async def click_where_a_pane_was(kind) -> None:
+    app = kind()
+    async with app.run_test(size=(40, 10)) as pilot:
+        pane = app.query_one("#gone")
+        x, y = pane.region.x + 2, pane.region.y
+        await pane.remove()
+        assert app.screen.get_widget_at(x, y)[0] is pane  # the map is a frame behind
+        queue_click(app, x, y)
+        await pilot.pause()
+        await pilot.click(offset=(x, y))  # a frame later: what is really there
+        assert app.is_running
+
+
+async def test_a_click_on_a_widget_removed_since_the_last_layout_is_dropped():
+    await click_where_a_pane_was(SafePanes)
+
+
+async def test_textual_still_fails_a_click_on_a_widget_removed_since_the_last_layout():
+    # remove DropStaleClicks when this fails
+    with pytest.raises(AttributeError):
+        await click_where_a_pane_was(Panes)

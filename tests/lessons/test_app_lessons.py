@@ -201,3 +201,24 @@ async def test_a_lesson_hidden_with_L_stays_hidden_after_T_then_t():
         await pilot.press("L")
         assert panel.display
         assert app.current_mode == "playground" and playground(app).lesson_panel.page_number == 4
+
+
+def panel_words(app) -> str:
+    """The lesson text as drawn, lines joined by one space."""
+    lines, panel = [], playground(app).lesson_panel
+    for paragraph in panel.query("MarkdownParagraph") if panel is not None else ():
+        for strip in paragraph.render_lines(paragraph.content_region.reset_offset):
+            lines.append("".join(segment.text for segment in strip).strip())
+    return " ".join(line for line in lines if line)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)], ids=str)
+async def test_the_lesson_text_keeps_the_space_after_styled_words(size):
+    # "A *weighted sum* is" and "`x = 1, 2, 3, 4` by" were reported drawn as
+    # "weighted sumis" and "4by"; Textual 8's Markdown (pinned) keeps the space
+    app = make_app(lesson=1)
+    async with app.run_test(size=size):
+        await until(lambda: "oldest" in panel_words(app))
+        words = panel_words(app)
+        assert "A weighted sum is the oldest" in words
+        assert "each of x = 1, 2, 3, 4 by the single weight" in words
