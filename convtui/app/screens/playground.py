@@ -65,7 +65,7 @@ from .views import TabbedViews
 if TYPE_CHECKING:  # the panel (and markdown-it) load with the first lesson
     from ..widgets.lesson_panel import LessonPanel
 
-__all__ = ["PlaygroundScreen", "PlaygroundState"]
+__all__ = ["PlaygroundScreen"]
 
 VIEWS = ("setup", "slide", "matrix", "plot")
 PANES = {"slide": "#slide", "matrix": "#matrix", "plot": "#plot"}
