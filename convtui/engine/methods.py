@@ -92,9 +92,11 @@ def next_fast_len(n: int) -> int:
 # ---------------------------------------------------------------- the methods
 
 # Bytes of windows the direct and scatter paths copy side by side for one product: a
-# block of output rows at a time, so the copy stays in the cache (1 MiB was fastest with
-# bench/engine.py: 2048² with 3×3 in 25 ms against 63 tap by tap, 512² in 3.3 against 4.7)
-WINDOWS_MAX = 2**20
+# block of output rows at a time, so the copy stays in the cache (2048² with 3×3 in
+# 25 ms against 63 tap by tap, 512² in 3.3 against 4.7).  256 KiB to 1 MiB time alike
+# in a loop; after a peer freed big arrays a fresh buffer pays page faults, and there
+# 512 KiB was quickest (128² with 7×7: 0.29 ms against 0.34 with 1 MiB)
+WINDOWS_MAX = 2**19
 
 
 def _reversed_dilated(xp, oriented, g: Geometry):
@@ -287,21 +289,22 @@ def _direct_1d(x, oriented, g: Geometry, work):
 
 UNROLLED = 11  # numpy.convolve slides real float kernels of up to 11 taps in one unrolled loop
 PIECES_MAX = 32  # ... and longer ones up to this are quicker through it, in pieces
-PIECES_MIN_OUTPUTS = 2000
+PIECES_OUTPUTS = (2000, 16384)  # ... for this many outputs (see in_pieces)
 
 
 def in_pieces(taps: int, dtype, outputs: int) -> bool:
     """Whether :func:`_slide_valid` cuts a kernel of ``taps`` into pieces of 11.
 
     numpy.convolve takes one dot-product call per output for more than 11 taps (about
-    6 ns each here) where its unrolled loop needs about 2 ns for 11: 16 taps in two
-    pieces took 0.39 ms over 10⁵ samples against 0.68 in one, 32 in three 0.78 against
-    0.98; at 64 one call wins.  Below 2000 outputs the gain is a few microseconds.
+    6 ns each here) where its unrolled loop needs about 2 ns for 11: 16 taps over 10⁴
+    samples took 47 µs in two pieces against 66 in one; at 64 taps one call wins.
+    Below 2000 outputs the gain is a few microseconds; above 16384 (128 KiB of
+    float64) each piece's fresh output costs this VM's page faults, which cost more
+    than the pieces save (10⁵ samples: 1.3 ms in pieces against 0.66 in one call).
     """
+    low, high = PIECES_OUTPUTS
     return (
-        UNROLLED < taps <= PIECES_MAX
-        and outputs >= PIECES_MIN_OUTPUTS
-        and np.dtype(dtype) in _REAL_FLOATS
+        UNROLLED < taps <= PIECES_MAX and low <= outputs <= high and np.dtype(dtype) in _REAL_FLOATS
     )
 
 
