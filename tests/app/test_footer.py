@@ -68,7 +68,7 @@ async def test_hovering_a_key_gives_its_tooltip():
         line = pane_text(app, "KeyFooter")
         await pilot.hover(KeyFooter, offset=(line.index("m Mode"), 0))
         await pilot.pause()
-        assert app.screen.query_one(KeyFooter).tooltip == "Mode: full → valid → same"
+        assert app.screen.query_one(KeyFooter).tooltip.startswith("Mode: full → valid → same")
 
 
 async def test_a_click_on_the_palette_key_of_a_narrow_footer_opens_the_palette():
