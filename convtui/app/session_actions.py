@@ -32,17 +32,15 @@ SESSION_BINDINGS = [
         "save_session",
         "Save",
         tooltip="Save the playground and lesson progress to a JSON file",
-        show=False,  # the footer keeps the essentials; ? and ctrl+p list it
     ),
     Binding(
         "x",
         "lab('lab')",
         "Conventions lab",
         tooltip="This setup in numpy, scipy, MATLAB, PyTorch and TensorFlow",
-        show=False,
     ),
-    Binding("e", "lab('numpy')", "Export code", tooltip="This setup as code to copy", show=False),
-]
+    Binding("e", "lab('numpy')", "Export code", tooltip="This setup as code to copy"),
+]  # shown in the footer, ahead of the options' keys (widgets/footer.py APP_FIRST)
 
 
 class SessionActions:

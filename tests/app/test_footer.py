@@ -7,8 +7,8 @@ from convtui.app.widgets.footer import KeyFooter
 from tests.app.helpers import pane_text, playground
 
 PLAYGROUND_KEYS = [
-    *("Step", "Back", "Play", "Mode", "Flip"),
-    *("Quit", "Help", "Train a kernel", "Lessons"),
+    *("Step", "Back", "Lessons", "Help", "Lab", "Code", "Save", "Quit"),
+    *("Play", "Mode", "Flip", "Train"),
 ]
 
 
@@ -19,17 +19,18 @@ async def test_the_footer_shows_the_playground_keys_and_the_palette_on_the_right
         footer = app.screen.query_one(KeyFooter)
         assert [entry.description for entry in footer.entries] == PLAYGROUND_KEYS
         line = pane_text(app, "KeyFooter")
-        assert line.startswith(" → Step  ← Back  space Play  m Mode  f Flip  q Quit  ? Help")
+        assert line.startswith(" → Step  ← Back  l Lessons  ? Help  x Lab  e Code  ^s Save  q Quit")
+        assert "  space Play  m Mode  f Flip  t Train" in line
         assert line.endswith("▏^p palette")
         assert len(line) == 120 - 1  # the trailing space of " palette " is stripped
 
 
-async def test_a_narrow_footer_cuts_the_keys_and_keeps_the_palette_key():
+async def test_a_narrow_footer_leaves_out_the_least_needed_keys_and_keeps_the_palette_key():
     app = make_app()
     async with app.run_test(size=(50, 24)) as pilot:
         await pilot.pause()
         line = pane_text(app, "KeyFooter")
-        assert line.startswith(" → Step  ← Back  space Play")
+        assert line.startswith(" → Step  ← Back  l Lessons  ? Help ")
         assert line.endswith("▏^p palette")
         assert len(line) == 50 - 1
 
@@ -43,8 +44,8 @@ async def test_clicking_a_key_in_the_footer_presses_it():
         assert await pilot.click(KeyFooter, offset=(column, 0))
         await pilot.pause()
         assert playground(app).setup.mode == "valid"  # full → valid, as the m key does
-        # A click between keys presses nothing.
-        assert await pilot.click(KeyFooter, offset=(line.index("Lessons") + 10, 0))
+        # A click after the last key presses nothing.
+        assert await pilot.click(KeyFooter, offset=(line.index("Train") + 10, 0))
         await pilot.pause()
         assert playground(app).setup.mode == "valid"
 

@@ -243,3 +243,76 @@ async def test_the_conventions_lab_shows_every_librarys_results_without_scrollin
             name = library.split()
             (row,) = [words for words in cells if words[: len(name)] == name]
             assert row[-6:] == values, row
+
+
+# -- 5. the footer: the keys a learner needs first; the options above the fold ---------
+
+
+async def test_at_80x24_the_footer_shows_lessons_lab_code_save_and_only_whole_keys():
+    from convtui.app.widgets.footer import KeyFooter
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        footer = app.screen.query_one(KeyFooter)
+        await until(lambda: bool(footer.shown))
+        shown = [entry.description for entry in footer.shown]
+        assert shown == ["Step", "Back", "Lessons", "Help", "Lab", "Code", "Save", "Quit"]
+        line = "".join(segment.text for segment in footer.render_line(0))
+        for words in ("→ Step", "l Lessons", "? Help", "x Lab", "e Code", "^s Save", "q Quit"):
+            assert f" {words} " in line
+        assert line.rstrip().endswith("^p palette")
+
+
+async def test_at_160x48_the_footer_shows_every_key():
+    from convtui.app.widgets.footer import KeyFooter
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)):
+        footer = app.screen.query_one(KeyFooter)
+        await until(lambda: bool(footer.shown))
+        assert footer.shown == footer.entries
+        assert [entry.description for entry in footer.shown][-4:] == [
+            "Play",
+            "Mode",
+            "Flip",
+            "Train",
+        ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)])
+async def test_every_setup_option_is_above_the_fold(size):
+    from convtui.app.widgets.mode_panel import ModePanel
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("1")  # the setup view (all views at once when wide)
+        panel = app.screen.query_one(ModePanel)
+        column = app.screen.query_one("#setup-column")
+        await until(lambda: panel.region.height > 0)
+        assert column.scroll_y == 0
+        lines = [
+            "".join(segment.text for segment in strip).strip()
+            for strip in panel.render_lines(panel.region.reset_offset)
+        ]
+        last = next(i for i, line in enumerate(lines) if line.startswith("library"))
+        assert [line.split()[0] for line in lines[1 : last + 1]] == [
+            *("mode", "kernel", "stride", "dilation", "padding", "library"),
+        ]
+        assert panel.region.y + last < column.region.bottom  # the library line is on screen
+
+
+async def test_the_steps_to_come_are_plain_the_steps_done_green():
+    app = make_app()  # y = 5 16 34 52 45 28, at step 2 (34)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right")
+        slide = app.screen.query_one("#slide")
+        for y in range(slide.size.height):
+            strip = slide.render_line(y)
+            if "".join(segment.text for segment in strip).split()[:1] == ["y"]:
+                break
+        colours = {}
+        for segment in strip:
+            for word in segment.text.split():
+                colours[word] = segment.style.color.name if segment.style.color else None
+        assert colours["5"] == colours["16"] == "green"
+        assert colours["52"] != "green" and colours["28"] != "green"

@@ -47,7 +47,9 @@ class Editors(Vertical):
     Editors .error { color: $error; height: auto; }
     Editors .error.-empty { display: none; }
     Editors .error.-note { color: $warning; }
-    Editors OptionList { height: auto; max-height: 9; }
+    /* a fifth of the terminal (all seven at 48 rows, two at 24, where the options
+       below must stay above the fold); max-height in vh breaks the auto height here */
+    Editors OptionList { height: 20vh; max-height: 9; }
     """
 
     state = reactive(None, init=False, always_update=True, repaint=False)

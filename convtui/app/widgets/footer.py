@@ -6,19 +6,45 @@ time to the first frame, and every focus change (Tab, an editor, a dialog) paid 
 again.  :class:`KeyFooter` keeps the look (the same theme variables, the command
 palette key on the right) but draws the line itself, redraws only when the keys it
 shows change, and works out which key a click or the pointer is on from its column.
+
+The keys come in the order a newcomer needs them, so a narrow footer leaves out the
+least needed: the screen's own keys, then the app's essentials (:data:`APP_FIRST`:
+lessons, help, lab, code, save, quit), then the keys a pane already shows
+(:data:`SHOWN_ELSEWHERE`: the options' keys are in the mode panel), then the rest.
+``?`` lists every key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-__all__ = ["FooterEntry", "KeyFooter", "footer_entries"]
+__all__ = ["APP_FIRST", "SHOWN_ELSEWHERE", "FooterEntry", "KeyFooter", "footer_entries"]
+
+APP_FIRST = (
+    "lesson('next')",
+    "lesson('answer')",
+    "lessons",
+    "help",
+    "lab('lab')",
+    "lab('numpy')",
+    "save_session",
+    "quit",
+)
+"""The app's keys a newcomer needs, in order: after the screen's own, before the rest."""
+
+SHOWN_ELSEWHERE = frozenset({"play", "cycle('mode')", "cycle('flip')", "cycle_mode", "toggle_flip"})
+"""Actions whose keys a pane already shows (the mode panel's options, the slide's
+``space play``): the footer gives them what room is left after the app's."""
+
+SHORT = {"Conventions lab": "Lab", "Export code": "Code", "Train a kernel": "Train"}
+"""Footer words for descriptions that the palette and the help screen keep longer."""
 
 
 @dataclass(frozen=True)
@@ -35,14 +61,14 @@ class FooterEntry:
 def footer_entries(screen: Screen) -> tuple[list[FooterEntry], FooterEntry | None]:
     """The keys ``screen`` shows now (one per action, first binding wins), and the palette key."""
     app = screen.app
-    entries: list[FooterEntry] = []
+    entries: list[tuple[tuple[int, int], FooterEntry]] = []
     seen: set[str] = set()
     palette: FooterEntry | None = None
-    for _node, binding, enabled, tooltip in screen.active_bindings.values():
+    for node, binding, enabled, tooltip in screen.active_bindings.values():
         entry = FooterEntry(
             binding.key,
             app.get_key_display(binding),
-            binding.description,
+            SHORT.get(binding.description, binding.description),
             enabled,
             tooltip or binding.tooltip or binding.description,
         )
@@ -53,8 +79,18 @@ def footer_entries(screen: Screen) -> tuple[list[FooterEntry], FooterEntry | Non
         if not binding.show or binding.action in seen:
             continue
         seen.add(binding.action)
-        entries.append(entry)
-    return entries, palette
+        entries.append((_rank(binding.action, node is app), entry))
+    entries.sort(key=lambda pair: pair[0])  # stable: within a rank, the bindings' order
+    return [entry for _, entry in entries], palette
+
+
+def _rank(action: str, of_app: bool) -> tuple[int, int]:
+    """Where a key goes in the footer: see the module's docstring."""
+    if action in SHOWN_ELSEWHERE:
+        return (2, 0)
+    if of_app:
+        return (1, APP_FIRST.index(action)) if action in APP_FIRST else (3, 0)
+    return (0, 0)
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -96,8 +132,13 @@ class KeyFooter(Widget, can_focus=False):
 
     @property
     def entries(self) -> list[FooterEntry]:
-        """The keys shown, left to right (the palette key not included)."""
+        """The screen's footer keys, most needed first (the palette key not included)."""
         return list(self._entries)
+
+    @property
+    def shown(self) -> list[FooterEntry]:
+        """The keys drawn now, left to right: as many of :attr:`entries` as fit."""
+        return [entry for _, _, entry in self._columns if entry is not self._palette]
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -133,11 +174,12 @@ class KeyFooter(Widget, can_focus=False):
         columns: list[tuple[int, int, FooterEntry]] = []
         for entry in self._entries:
             start = text.cell_len
+            if start + cell_len(f" {entry.display} {entry.description} ") > room:
+                break  # whole keys only: the rest are the least needed
             dim = Style(dim=True) if not entry.enabled else Style()
             text.append(f" {entry.display} ", key_style + dim)
             text.append(f"{entry.description} ", description_style + dim)
-            if start < room:  # a key cut off by the edge answers only where it shows
-                columns.append((start, min(text.cell_len, room), entry))
+            columns.append((start, text.cell_len, entry))
         text.truncate(room, pad=True)
         if palette:
             columns.append((room, width, self._palette))

@@ -145,7 +145,7 @@ class MatrixPane(LinesPane, can_focus=True):
 
     @staticmethod
     def _legend(g, labels: list[str], values: list[str], width: int) -> list[Text]:
-        """Which colour is which weight; dim zeros are structural (always zero)."""
+        """Which colour is which weight; faint zeros are where M holds no weight."""
         line = Text("weights ", style="dim")
         lines = []
         for q, (label, value) in enumerate(zip(labels, values)):
@@ -159,5 +159,5 @@ class MatrixPane(LinesPane, can_focus=True):
                 line = Text("        ")
             line.append(part, style=TAP_COLOURS[q % len(TAP_COLOURS)])
         lines.append(line)
-        lines[-1].append("· dim 0 = structural zero", style="dim")
+        lines[-1].append("· faint 0 = no weight there: always zero", style="dim")
         return lines

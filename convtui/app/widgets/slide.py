@@ -188,9 +188,9 @@ class SlidePane(LinesPane, can_focus=True):
             cols = range(k * per_line, min((k + 1) * per_line, size))
             more = (k == first and k > 0, k == first + lines_room - 1 and cols.stop < size)
             label = "y" if k == 0 else f"y[{cols.start}:]"
-            lines.append(
-                Text(label.ljust(LABEL), style=OUTPUT) + grid(range(1), cols, y_cell, cw, more)[0]
-            )
+            line = Text()  # the label's colour only: steps to come are plain
+            line.append(label.ljust(LABEL), style=OUTPUT)
+            lines.append(line + grid(range(1), cols, y_cell, cw, more)[0])
         return lines
 
     # -- 2-D ----------------------------------------------------------------
