@@ -316,3 +316,32 @@ async def test_the_steps_to_come_are_plain_the_steps_done_green():
                 colours[word] = segment.style.color.name if segment.style.color else None
         assert colours["5"] == colours["16"] == "green"
         assert colours["52"] != "green" and colours["28"] != "green"
+
+
+# -- 6. the go-to dialog says all it has to say (`convtui lessons`: tests/lessons) ------
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (160, 48)])
+@pytest.mark.parametrize("setup", ["1-D", "2-D"])
+async def test_the_goto_dialog_text_fits_inside_it(size, setup):
+    from textual.widgets import Static
+
+    from convtui.app.screens.goto import GotoScreen
+
+    x = [1, 2, 3, 4] if setup == "1-D" else np.arange(64).reshape(8, 8)
+    w = [5, 6, 7] if setup == "1-D" else np.ones((3, 3))
+    app = make_app(setup=Setup(x, w, "full"))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("right", "g")
+        await until(lambda: isinstance(app.screen, GotoScreen))
+        dialog = app.screen.query_one("GotoScreen > Vertical")
+        await until(lambda: dialog.region.width > 0)
+        inside = dialog.content_region
+        for widget in app.screen.query(Static):  # Labels too: the label was cut at every size
+            assert inside.contains_region(widget.region), (widget, widget.region, inside)
+        hint = app.screen.query_one("#goto-hint", Static)
+        lines = hint.render_lines(hint.region.reset_offset)
+        shown = " ".join("".join(segment.text for segment in line) for line in lines)
+        assert " ".join(shown.split()) == app.screen.hint
+        now = "now at 1" if setup == "1-D" else "now at 0, 1"  # one step right of the first
+        assert now in app.screen.hint

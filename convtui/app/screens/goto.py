@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from ..workarounds import DismissOnce
 
@@ -47,7 +47,8 @@ class GotoScreen(DismissOnce, ModalScreen[int | None]):
     DEFAULT_CSS = """
     GotoScreen { align: center middle; }
     GotoScreen > Vertical {
-        width: 50; height: auto; padding: 1 2; border: thick $accent; background: $surface;
+        width: 56; max-width: 100%; height: auto; padding: 1 2;
+        border: thick $accent; background: $surface;
     }
     GotoScreen .error { color: $error; }
     """
@@ -59,11 +60,25 @@ class GotoScreen(DismissOnce, ModalScreen[int | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        here = ", ".join(str(int(i)) for i in np.unravel_index(self.current, self.shape))
         with Vertical():
-            yield Label(f"Go to output index (output shape {self.shape}, now at {here})")
+            yield Static("[b]Go to step[/b]  [dim]Enter go · Esc cancel[/dim]")
+            yield Static(self.hint, id="goto-hint")  # a Static wraps where a Label is cut
             yield Input(placeholder="5" if len(self.shape) == 1 else "2, 3", id="index")
             yield Static("", classes="error")
+
+    @property
+    def hint(self) -> str:
+        """What to type, and where the slide is now."""
+        here = ", ".join(str(int(i)) for i in np.unravel_index(self.current, self.shape))
+        last = math.prod(self.shape) - 1
+        if len(self.shape) == 1:
+            return f"Type an output index, 0 to {last} (now at {here})."
+        size = "×".join(str(n) for n in self.shape)
+        what = "row, column" if len(self.shape) == 2 else f"{len(self.shape)} numbers"
+        return (
+            f"Type an output index ({what}; the output is {size}), or a step "
+            f"0 to {last} (now at {here})."
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
