@@ -78,14 +78,25 @@ def _document(setup: Setup, progress: dict | None) -> str:
         raise TypeError(f"progress must hold only JSON data: {exc}") from None
 
 
-def save_session(path, setup: Setup, progress: dict | None = None) -> None:
+def save_session(
+    path, setup: Setup, progress: dict | None = None, *, make_folders: bool = True
+) -> None:
     """Write ``setup`` and ``progress`` to ``path`` atomically.
 
-    Parent folders are created.  On any failure the file at ``path`` (if any)
-    is left as it was and :class:`SessionError` says why.
+    Missing parent folders are created, or with ``make_folders=False`` (a path a
+    person typed, where a typo must not make folders) refused.  On any failure the
+    file at ``path`` (if any) is left as it was and :class:`SessionError` says why.
+
+    >>> import tempfile
+    >>> save_session(Path(tempfile.mkdtemp()) / "typo" / "s.json", Setup([1], [1]),
+    ...              make_folders=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    convtui.sessions.SessionError: the folder .../typo does not exist: nothing was saved
     """
     path = Path(path)
     text = _document(setup, progress)
+    if not make_folders and not path.parent.exists():
+        raise SessionError(f"the folder {path.parent} does not exist: nothing was saved")
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -65,11 +65,11 @@ class SessionActions:
         return {} if progress is None else {"lessons": progress.lessons}
 
     def save_to(self, path) -> str | None:
-        """Save the session to ``path``; an error message, or None when saved."""
+        """Save the session to ``path`` (into a folder that exists); an error, or None."""
         from ..sessions import SessionError, save_session
 
         try:
-            save_session(path, self.playground_setup, self._progress_snapshot())
+            save_session(path, self.playground_setup, self._progress_snapshot(), make_folders=False)
         except SessionError as exc:
             return str(exc)
         self.session_path = Path(path)
@@ -82,16 +82,12 @@ class SessionActions:
             return
         default = self.session_path or Path.cwd() / DEFAULT_NAME
 
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            error = self.save_to(path)
-            if error:
-                self.notify(error, title="Not saved", severity="error", timeout=10)
-            else:
+        def saved(path: Path | None) -> None:
+            if path is not None:
                 self.notify(f"Saved to {path}", title="Session saved")
 
-        self.push_screen(SaveSessionScreen(default), chosen)
+        # the dialog saves, and says what went wrong in place, the path as typed
+        self.push_screen(SaveSessionScreen(default, self.save_to), saved)
 
     def exit(self, *args, **kwargs) -> None:
         """Autosave (when asked to) before the app closes."""

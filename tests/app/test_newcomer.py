@@ -345,3 +345,31 @@ async def test_the_goto_dialog_text_fits_inside_it(size, setup):
         assert " ".join(shown.split()) == app.screen.hint
         now = "now at 1" if setup == "1-D" else "now at 0, 1"  # one step right of the first
         assert now in app.screen.hint
+
+
+# -- 7. saving into a folder that does not exist says so, in place ---------------------
+
+
+async def test_saving_into_a_missing_folder_says_so_and_makes_no_folder(tmp_path, monkeypatch):
+    from convtui.app.screens.session_dialogs import SaveSessionScreen
+    from convtui.sessions import load_session
+
+    monkeypatch.chdir(tmp_path)
+    typo = tmp_path / "no-such-folder" / "mine.json"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m", "ctrl+s")  # mode valid, then save
+        await until(lambda: isinstance(app.screen, SaveSessionScreen))
+        path_input = app.screen.query_one("#save-path")
+        path_input.value = str(typo)
+        await pilot.press("enter")
+        await until(lambda: "does not exist" in flat_text(app, "#save-error"))
+        assert isinstance(app.screen, SaveSessionScreen)  # still open: nothing lost
+        assert path_input.value == str(typo)
+        said = "".join(flat_text(app, "#save-error").split())  # a long path wraps anywhere
+        assert "".join(f"{typo.parent} does not exist".split()) in said
+        assert not typo.parent.exists()
+        path_input.value = str(tmp_path / "mine.json")  # the folder that is there
+        await pilot.press("enter")
+        await until(lambda: not isinstance(app.screen, SaveSessionScreen))
+    assert load_session(tmp_path / "mine.json").setup == Setup([1, 2, 3, 4], [5, 6, 7], "valid")

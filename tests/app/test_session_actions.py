@@ -15,7 +15,7 @@ from convtui.codegen import snippet
 from convtui.commands.app_flags import app_options
 from convtui.engine.setup import Setup
 from convtui.sessions import autosave_path, load_session, save_session
-from tests.app.helpers import output, pane_text
+from tests.app.helpers import flat_text, output, pane_text
 
 SIZE = (130, 42)
 
@@ -61,8 +61,9 @@ async def test_failed_save_says_why_and_keeps_the_old_file(tmp_path):
         app.screen.query_one("#save-path").value = str(blocker / "s.json")
         await pilot.press("enter")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("could not save the session" in m for m in messages)
+        assert isinstance(app.screen, SaveSessionScreen)  # open still, the path as typed
+        assert "could not save the session" in flat_text(app, "#save-error")
+        assert app.screen.query_one("#save-path").value == str(blocker / "s.json")
     assert blocker.read_text() == "not a folder"
 
 

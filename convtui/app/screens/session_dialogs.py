@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,21 +28,29 @@ DIALOG_CSS = """
 
 
 class SaveSessionScreen(DismissOnce, ModalScreen[Path | None]):
-    """Ask for the file to save the session to; returns the path, or None."""
+    """Ask for the file to save the session to; returns the path saved to, or None.
+
+    With ``save`` (a path → an error message, or None once saved) the dialog saves
+    itself and stays open on a failure, the message under the path as typed: a
+    folder that does not exist is said so, not made.
+    """
 
     DEFAULT_CSS = DIALOG_CSS.format(name="SaveSessionScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, path: Path, error: str = ""):
+    def __init__(
+        self, path: Path, save: Callable[[Path], str | None] | None = None, error: str = ""
+    ):
         super().__init__()
         self.path = path
+        self.save = save
         self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("[b]Save the playground[/b] (and lesson progress) as JSON")
             yield Input(str(self.path), id="save-path", select_on_focus=False)
-            yield Static(self.error, classes="error", id="save-error")
+            yield Static(Text(self.error), classes="error", id="save-error")
             yield Static("[dim]Enter save · Esc cancel · open it later: convtui --open FILE[/dim]")
 
     @on(Input.Submitted)
@@ -49,8 +59,14 @@ class SaveSessionScreen(DismissOnce, ModalScreen[Path | None]):
         if not text:
             self.query_one("#save-error", Static).update("Type a file name.")
             return
-        if self.app.screen is self:  # a second queued Enter must not dismiss twice
-            self.dismiss(Path(text).expanduser())
+        if self.app.screen is not self:  # a second queued Enter must not save twice
+            return
+        path = Path(text).expanduser()
+        error = self.save(path) if self.save is not None else None
+        if error:
+            self.query_one("#save-error", Static).update(Text(f"✗ {error}"))
+            return
+        self.dismiss(path)
 
     def action_cancel(self) -> None:
         if self.app.screen is self:
