@@ -67,9 +67,23 @@ class TabbedViews:
     def watch_view(self, old: str, new: str) -> None:
         self.set_class(False, f"view-{old}")
         self.set_class(True, f"view-{new}")
+        self._sync_views_tabs()
+
+    def _sync_views_tabs(self) -> None:
+        """Point the bar at the current view, once its tabs are mounted.
+
+        A view key can arrive while the bar is still mounting (a resize made the
+        screen narrow a moment ago): its tabs are not there yet, so try again after
+        the next refresh instead of naming a tab Tabs does not have.
+        """
         tabs = self.views_tabs
-        if tabs is not None and tabs.active != f"tab-{new}":
-            tabs.active = f"tab-{new}"
+        wanted = f"tab-{self.view}"
+        if tabs is None or tabs.active == wanted:
+            return
+        if tabs.query(f"#{wanted}"):
+            tabs.active = wanted
+        else:
+            self.call_after_refresh(self._sync_views_tabs)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tabs.id != self.VIEWS_TABS:

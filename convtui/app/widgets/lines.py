@@ -133,6 +133,8 @@ class LinesPane(Widget):
     def _build(self) -> list[Strip]:
         console = self.app.console
         width, height = self.size
+        if width <= 0 or height <= 0:  # squeezed out by a resize: nothing to wrap into
+            return []
         base = self.rich_style
         if self._styles.get("base") != base:
             self._styles = {"base": base}
