@@ -94,6 +94,7 @@ class PlaygroundState:
         A large setup starts with ``result=None``: its owner computes it in a worker
         and sends :class:`Computed`.
         """
+        check_showable(setup)
         setup.check_size()  # what would exhaust memory is refused, not attempted
         result = None if _large(setup) else setup.compute()
         return cls(setup, result, draft=_frozen_fields(setup.fields()))
@@ -286,10 +287,25 @@ def _large(setup: Setup) -> bool:
     return setup.input.size * setup.kernel.size > WORKER_THRESHOLD
 
 
+def check_showable(setup: Setup) -> None:
+    """ValueError for a setup the playground's panes cannot show yet.
+
+    >>> check_showable(Setup([1, 2], [1, 1], "valid", transposed=True))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: the playground does not show a transposed convolution yet: ...
+    """
+    if setup.transposed:
+        raise ValueError(
+            "the playground does not show a transposed convolution yet: convtui conv "
+            "--transposed --steps shows its scatter, gather and overlaps"
+        )
+
+
 def _show(state: PlaygroundState, setup: Setup, draft: Mapping[str, Any]) -> PlaygroundState:
     """``setup`` on every pane, computed now or left to a worker; refused: say why."""
     draft = _frozen_fields(draft)
     try:
+        check_showable(setup)
         setup.check_size()  # what would exhaust memory is refused, not attempted
         result = None if _large(setup) else setup.compute()
     except ValueError as exc:

@@ -63,6 +63,12 @@ def app_options(argv: list[str]) -> dict:
         options.update(app_session_options(args.open, fresh=args.fresh or bool(argv)))
     except SessionError as exc:
         raise UsageError(f"--open: {exc}") from None
+    setup = options["setup"]
+    if setup.transposed:  # a session file may hold one; the panes cannot show it yet
+        raise UsageError(
+            "--open: the playground does not show a transposed convolution yet "
+            "(convtui conv --transposed --steps shows it)"
+        )
     if not (data_dir() / WELCOMED).exists():
         options["welcome"] = data_dir() / WELCOMED
     return options

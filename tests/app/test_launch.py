@@ -34,3 +34,15 @@ def test_flags_make_the_setup():
     setup = app_options(["--input", "1 2 3 4", "--kernel", "5 6 7", "--correlate"])["setup"]
     assert setup.flip is False
     assert setup.compute().output.tolist() == [7, 20, 38, 56, 39, 20]  # np.correlate(x, w, "full")
+
+
+def test_a_session_holding_a_transposed_setup_exits_2_naming_open(tmp_path, capsys):
+    from convtui.engine.setup import Setup
+    from convtui.sessions import save_session
+
+    path = tmp_path / "up.json"
+    save_session(path, Setup([1, 2, 3], [1, 1, 1], "valid", flip=False, stride=2, transposed=True))
+    with pytest.raises(UsageError, match="--open: .*transposed"):
+        app_options(["--open", str(path)])
+    assert main(["--open", str(path)]) == 2
+    assert "--open" in capsys.readouterr().err

@@ -201,3 +201,15 @@ def test_a_setup_past_the_memory_limit_is_refused_before_it_is_computed(small_me
 def test_an_unknown_edit_is_a_type_error():
     with pytest.raises(TypeError):
         reduce(seed(), "next")
+
+
+def test_a_transposed_setup_is_refused_inline_and_the_last_good_one_kept():
+    # the panes read windows per output, which a transposed convolution does not have
+    # (a later issue shows it); a session file may still hold one
+    from convtui.app.state import Replace
+
+    state = PlaygroundState.start(Setup([1, 2, 3, 4], [5, 6, 7]))
+    transposed = Setup([1, 2, 3], [1, 1, 1], "valid", flip=False, stride=2, transposed=True)
+    after = reduce(state, Replace(transposed))
+    assert after.setup is state.setup and after.result.output.tolist() == [5, 16, 34, 52, 45, 28]
+    assert "transposed" in after.error and "convtui conv --transposed" in after.error
