@@ -18,11 +18,16 @@ __all__ = ["HelpScreen"]
 INTRO = """\
 convtui playground: edit an input x and a kernel w, choose the options, and watch
 the kernel slide. Every pane reads the same computation:
-  Slide   the padded input, the kernel as applied (flipped when convolving),
-          the products and the equation of the current step
+  Slide   the padded input (what each padded cell copies), the kernel as applied
+          (flipped when convolving), the products, the equation of the current
+          step, and the whole output y with the current step marked
   Matrix  the same thing as M · x = y: row r of M is step r, and entries holding
-          the same kernel weight share a colour (weight sharing)
-  Plot    input, kernel and output as lines
+          the same kernel weight share a colour (weight sharing); click a row to go
+          to that step
+  Plot    1-D: x, w and y each on its own plot. 2-D: x (padded, greyed where
+          padded), w and y as shaded pictures with their colour scale, the current
+          window ringed on x and its output on y; v shows the numbers, a click on y
+          goes to that step
 Typing in an editor never triggers a key below; Escape leaves the editor.
 Invalid text shows its error in place and the other panes keep the last valid setup.
 """

@@ -39,7 +39,7 @@ APP_FIRST = (
 )
 """The app's keys a newcomer needs, in order: after the screen's own, before the rest."""
 
-SHOWN_ELSEWHERE = frozenset({"play", "cycle('mode')", "cycle('flip')", "cycle_mode", "toggle_flip"})
+SHOWN_ELSEWHERE = frozenset({"play", "cycle('mode')", "cycle('flip')"})
 """Actions whose keys a pane already shows (the mode panel's options, the slide's
 ``space play``): the footer gives them what room is left after the app's."""
 
