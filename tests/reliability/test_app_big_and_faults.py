@@ -20,6 +20,7 @@ async def test_a_100000_long_input_steps_and_refuses_the_matrix():
     x = np.arange(100_000) % 7
     app = make_app(setup=Setup(x, [1, 2, 3]))
     async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: playground(app).state.result is not None, timeout=60)
         assert len(output(app)) == 100_002
         await pilot.press("right", "right", "end", "left")
         screen = playground(app)
@@ -39,6 +40,8 @@ async def test_a_512_image_with_a_64_kernel_steps_and_shows_the_window():
     app = make_app(setup=Setup(image, kernel, mode="same"))
     async with app.run_test(size=(160, 50)) as pilot:
         want = convtui.convolve(image, kernel, "same")
+        # a setup this big is computed in a worker: wait for its result, not a moment
+        await until(lambda: playground(app).state.result is not None, timeout=60)
         assert output(app) == want.tolist()
         await pilot.press("down", "right", "right")
         screen = playground(app)
