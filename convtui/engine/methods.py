@@ -4,8 +4,9 @@ Each computes only the outputs the mode and stride read:
 
 * ``direct``: the definition.  1-D on the host asks ``numpy.convolve`` (a tight C
   loop) for exactly those outputs, per phase when strided or dilated; otherwise the
-  windows the outputs read are copied side by side and multiplied by the kernel in one
-  matrix product, or, when that copy would be big, the kernel slides tap by tap;
+  windows the outputs read are copied side by side, a block at a time, and multiplied
+  by the kernel in one matrix product per block (tiny 2-D and 3-D calls gather theirs
+  through a cached index table: :func:`small_direct`);
 * ``fft``: one circular convolution through real FFTs, just long enough that the
   outputs read do not wrap (``valid`` transforms the input's length, not ``n+k-1``);
 * ``overlap_save``: a long 1-D signal cut into overlapping blocks, each convolved by
@@ -168,18 +169,20 @@ def _times_windows(xp, view, kernel_axes: int, matrix, out, taps_first: bool) ->
         shape = (taps, rows * per_row) if taps_first else (rows * per_row, taps)
         xp.matmul(*operands(view.reshape(shape)), out=flat)
         return
-    shape = (taps, block, per_row) if taps_first else (block, per_row, taps)
+    block_shape = (block,) + outputs[1:]
+    shape = kernel_shape + block_shape if taps_first else block_shape + kernel_shape
     buffer = xp.empty(shape, dtype=view.dtype)
-    everything = (slice(None),) * kernel_axes
+    taps_axes = (slice(None),) * kernel_axes
     for start in range(0, rows, block):
         n = min(block, rows - start)
+        rows_read = slice(start, start + n)
         if taps_first:
-            part, cols = view[everything + (slice(start, start + n),)], buffer[:, :n]
-            cols.reshape(kernel_shape + (n,) + outputs[1:])[...] = part
+            cols = buffer[taps_axes + (slice(0, n),)]
+            cols[...] = view[taps_axes + (rows_read,)]
             cols = cols.reshape(taps, n * per_row)
         else:
-            part, cols = view[start : start + n], buffer[:n]
-            cols.reshape((n,) + outputs[1:] + kernel_shape)[...] = part
+            cols = buffer[:n]
+            cols[...] = view[rows_read]
             cols = cols.reshape(n * per_row, taps)
         xp.matmul(*operands(cols), out=flat[start * per_row : (start + n) * per_row])
 
@@ -188,9 +191,10 @@ def _direct(xp, x, oriented, g: Geometry, work):
     """The definition, computing only the outputs the mode and stride read.
 
     1-D on the host goes to numpy.convolve's C loop (per phase when strided or
-    dilated); otherwise every window the outputs read is copied side by side and
-    multiplied by the kernel in one matrix product when the copy is small
-    (:data:`WINDOWS_MAX`), and the kernel slides tap by tap when it is not.
+    dilated); otherwise the windows the outputs read are copied side by side, a block
+    of output rows at a time (:data:`WINDOWS_MAX`), and multiplied by the kernel in
+    one matrix product per block.  The kernel slides tap by tap only where one row's
+    windows are too big for a block.
     """
     if xp is np and g.ndim == 1 and (g.stride == (1,) or g.dilation == (1,)):
         return _direct_1d(x, oriented, g, work)
