@@ -156,22 +156,28 @@ def main() -> None:
         ours.append(cold_start("convtui"))
         imports.append(cold_start("imports"))
     print(f"median of {args.runs} runs (cold start) and {args.keys} keys (step)")
-    print("| measure | convtui | bare Textual + Footer | ratio / difference | goal |")
+    # the floor: a bare Textual app with a Footer that imports what convtui's card
+    # names (numpy and textual-plotext) before its first frame
+    print("| measure | convtui | floor: bare app importing numpy + textual-plotext | ratio | goal |")
     print("|---|---|---|---|---|")
-    for label, which, goal in (
-        ("cold start to the first complete frame", 0, "≤ 1.5×"),
-        ("cold start to the first idle moment", 1, "(for reference)"),
-        ("whole process (start, first frame, exit)", 2, "(for reference)"),
+    i = statistics.median(run[0] for run in imports)
+    o = statistics.median(run[0] for run in ours)
+    print(
+        f"| cold start to the first complete frame | {o * 1000:.0f} ms | {i * 1000:.0f} ms "
+        f"| {o / i:.2f}× | ≤ 1.25× |"
+    )
+    b = statistics.median(run[0] for run in bare)
+    print(
+        f"| (reference) against the bare app alone, no imports | {o * 1000:.0f} ms "
+        f"| {b * 1000:.0f} ms | {o / b:.2f}× | |"
+    )
+    for label, which in (
+        ("(reference) cold start to the first idle moment", 1),
+        ("(reference) whole process (start, first frame, exit)", 2),
     ):
         b = statistics.median(run[which] for run in bare)
         o = statistics.median(run[which] for run in ours)
-        print(f"| {label} | {o * 1000:.0f} ms | {b * 1000:.0f} ms | {o / b:.2f}× | {goal} |")
-    i = statistics.median(run[0] for run in imports)
-    b = statistics.median(run[0] for run in bare)
-    print(
-        f"| (reference) the bare app importing numpy and textual-plotext, to its first frame "
-        f"| {i * 1000:.0f} ms | {b * 1000:.0f} ms | {i / b:.2f}× | |"
-    )
+        print(f"| {label} | {o * 1000:.0f} ms | {b * 1000:.0f} ms (bare) | {o / b:.2f}× | |")
     if args.cold_only:
         return
 

@@ -17,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from .picture import PicturePane
 
 __all__ = ["LinePlot", "PlotPane", "plot_series"]
 
@@ -123,18 +122,15 @@ class PlotPane(Widget, can_focus=True):
         super().__init__(**kwargs)
         self.border_title = "Plot  [4]"
         self._lines = LinePlot()
-        self._pictures = PicturePane()
-        self._other = Static(
-            "3-D: the plot and the pictures are 1-D and 2-D only; "
-            "the slide pane's equation shows each step."
-        )
+        # the pictures and the 3-D note are made the first time a setup needs them:
+        # a 1-D start (the seed) neither imports nor mounts them (bench/tui.py)
+        self._pictures = None
+        self._other = None
         self._ndim = 0
         self._drawn = None
 
     def compose(self):
         yield self._lines
-        yield self._pictures
-        yield self._other
 
     def on_mount(self) -> None:
         if self.state is None:  # nothing to show until the screen's state arrives
@@ -142,8 +138,21 @@ class PlotPane(Widget, can_focus=True):
 
     def _show(self, ndim: int) -> None:
         self._lines.display = ndim == 1
-        self._pictures.display = ndim == 2
-        self._other.display = ndim > 2
+        if ndim == 2 and self._pictures is None:
+            from .picture import PicturePane
+
+            self._pictures = PicturePane()
+            self.mount(self._pictures)
+        if ndim > 2 and self._other is None:
+            self._other = Static(
+                "3-D: the plot and the pictures are 1-D and 2-D only; "
+                "the slide pane's equation shows each step."
+            )
+            self.mount(self._other)
+        if self._pictures is not None:
+            self._pictures.display = ndim == 2
+        if self._other is not None:
+            self._other.display = ndim > 2
         if ndim != self._ndim:
             self._ndim = ndim
             self.refresh_bindings()
