@@ -22,9 +22,10 @@ Groups of rows (``--only`` picks some):
     padding     every padding mode (numpy.pad then scipy / numpy; torch's padding_mode)
     transposed  conv_transpose against torch and scipy on the zero-stuffed input
 
-    python bench/engine.py                    # every group (about 10 minutes)
+    python bench/engine.py                    # every group (about 17 minutes)
     python bench/engine.py --quick            # smaller groups
     python bench/engine.py --only tiny --only valid
+    python bench/engine.py --methods          # also each of our methods forced (fitting)
     python bench/engine.py --overhead         # call overhead on tiny inputs only
 """
 
