@@ -31,30 +31,9 @@ from convtui.engine.matrix import toeplitz
 from convtui.engine.trace import steps
 from convtui.engine.train import train_kernel
 
-from ..conftest import _cupy_or_reason
 from . import fake_cupy
 
 TOLERANCE = {("float32", "direct"): 1e-5, ("float32", "fft"): 1e-3}
-
-
-@pytest.fixture(params=["numpy", "cupy", "fake-cupy"])
-def xp(request, monkeypatch):
-    """conftest's backends (numpy, and cupy with a GPU), plus fake_cupy.
-
-    The fake runs the GPU code paths here, without a GPU: a silent host round trip
-    or a host array used on the device raises TypeError there, as with CuPy.
-    """
-    if request.param == "numpy":
-        return np
-    if request.param == "cupy":
-        cupy = _cupy_or_reason()
-        if isinstance(cupy, str):
-            pytest.skip(cupy)
-        return cupy
-    fake = fake_cupy.make()
-    monkeypatch.setitem(sys.modules, "cupy", fake)
-    monkeypatch.setattr(backend, "_cupy", None)
-    return fake
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ convolutions over them.  torch has no symmetric padding; there the peer is torch
 input padded by indexing with numpy.pad's table of which input each cell copies.
 """
 
-import sys
 
 import numpy as np
 import pytest
@@ -24,30 +23,9 @@ from convtui import (
     plan,
     train_kernel,
 )
-from convtui.engine import backend
 from convtui.engine.backend import to_numpy
 
-from . import fake_cupy
-
 TORCH_MODES = [m for m in PADDING_MODES if PADDING_NAMES[m]["torch"] is not None]
-
-
-@pytest.fixture(params=["numpy", "cupy", "fake-cupy"])
-def xp(request, monkeypatch):
-    """numpy, cupy with a GPU, and fake_cupy (the GPU code paths without a GPU)."""
-    if request.param == "numpy":
-        return np
-    if request.param == "cupy":
-        from ..conftest import _cupy_or_reason
-
-        cupy = _cupy_or_reason()
-        if isinstance(cupy, str):
-            pytest.skip(cupy)
-        return cupy
-    fake = fake_cupy.make()
-    monkeypatch.setitem(sys.modules, "cupy", fake)
-    monkeypatch.setattr(backend, "_cupy", None)
-    return fake
 
 
 def _numpy_pad(x, pads, padding_mode):

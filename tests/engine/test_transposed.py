@@ -6,7 +6,6 @@ checked against torch's conv_transpose1d/2d/3d and autograd; the two identities 
 checked on random geometry with hypothesis.
 """
 
-import sys
 
 import numpy as np
 import pytest
@@ -24,28 +23,7 @@ from convtui import (
     steps,
     toeplitz,
 )
-from convtui.engine import backend
 from convtui.engine.backend import to_numpy
-
-from . import fake_cupy
-
-
-@pytest.fixture(params=["numpy", "cupy", "fake-cupy"])
-def xp(request, monkeypatch):
-    """numpy, cupy with a GPU, and fake_cupy (the GPU code paths without a GPU)."""
-    if request.param == "numpy":
-        return np
-    if request.param == "cupy":
-        from ..conftest import _cupy_or_reason
-
-        cupy = _cupy_or_reason()
-        if isinstance(cupy, str):
-            pytest.skip(cupy)
-        return cupy
-    fake = fake_cupy.make()
-    monkeypatch.setitem(sys.modules, "cupy", fake)
-    monkeypatch.setattr(backend, "_cupy", None)
-    return fake
 
 
 def _torch_transpose(torch, ndim):
