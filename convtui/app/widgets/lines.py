@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["LinesPane", "line_regions", "line_segments"]
+__all__ = ["LinesPane", "StripsWidget", "line_regions", "line_segments"]
 
 
 def line_regions(lines: list[int], width: int) -> list[Region]:
@@ -92,28 +92,27 @@ def line_segments(
     return segments
 
 
-class LinesPane(Widget):
-    """Subclasses write ``lines(width, height) -> list[Text]``; long lines wrap."""
+class StripsWidget(Widget):
+    """A Line-API widget that keeps the strips it built and repaints only what changed.
 
-    state = reactive(None, init=False, always_update=True, repaint=False)
-    """The playground's state (set by the screen)."""
+    Subclasses write ``_build() -> list[Strip]`` and call :meth:`redraw` when what they
+    show changes (a step moves a highlight; most lines stay as they were).
+    """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._strips: list[Strip] | None = None
-        self._styles: dict = {}  # combined styles over the base under "base" (line_segments)
-        self._last: tuple = (None, {})  # ((width, base), {line content: strip}) of the last build
 
-    def lines(self, width: int, height: int) -> list[Text]:
+    def _build(self) -> list[Strip]:
         raise NotImplementedError
 
-    def watch_state(self) -> None:
+    def redraw(self) -> None:
         old, self._strips = self._strips, None
-        if old is None or not self.display or self.size.width != (old[0].cell_length if old else 0):
+        hidden = not self.display or self.region.area == 0
+        if not old or hidden or old[0].cell_length != self.size.width:
             self.refresh()
             return
-        # Drawn already at this size: build now, and repaint only the lines that
-        # changed (a step moves a highlight; most of the matrix stays as it was).
+        # drawn already at this size: build now, and repaint only the lines that changed
         new = self._strips = self._build()
         changed = [
             y
@@ -129,6 +128,31 @@ class LinesPane(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self._build()
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+
+class LinesPane(StripsWidget):
+    """Subclasses write ``lines(width, height) -> list[Text]``; long lines wrap."""
+
+    state = reactive(None, init=False, always_update=True, repaint=False)
+    """The playground's state (set by the screen)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._styles: dict = {}  # combined styles over the base under "base" (line_segments)
+        self._last: tuple = (None, {})  # ((width, base), {line content: strip}) of the last build
+
+    def lines(self, width: int, height: int) -> list[Text]:
+        raise NotImplementedError
+
+    def watch_state(self) -> None:
+        self.redraw()
 
     def _build(self) -> list[Strip]:
         console = self.app.console
@@ -162,10 +186,3 @@ class LinesPane(Widget):
         if cells < width:  # pad to the width here: the strip knows its length
             segments.append(Segment(" " * (width - cells), base))
         return Strip(segments, width)
-
-    def render_line(self, y: int) -> Strip:
-        if self._strips is None:
-            self._strips = self._build()
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)

@@ -25,12 +25,11 @@ from rich.text import Text
 from textual import events
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from ..formatting import number
 from ..messages import StepTo
 from .grid import window
-from .lines import line_regions, line_segments
+from .lines import StripsWidget, line_segments
 from .shading import BLANK, COLOURS, OUTLINE, Scale, block_means, padded_input, real_values
 
 __all__ = ["Layout", "Picture", "PicturePane", "Zoom", "plan_layout"]
@@ -277,7 +276,7 @@ def _span(cells: range) -> str:
     return text + (f" step {cells.step}" if cells.step > 1 and len(cells) > 1 else "")
 
 
-class PicturePane(Widget):
+class PicturePane(StripsWidget):
     """The input (padded), the kernel as applied and the output of a 2-D setup, shaded."""
 
     DEFAULT_CSS = """
@@ -295,7 +294,6 @@ class PicturePane(Widget):
         self._drawing: tuple[tuple, Drawing] | None = None
         self._arrays: tuple | None = None
         self._styles = StyleCache(Style())
-        self._strips: list[Strip] | None = None
 
     # -- what is drawn ------------------------------------------------------
 
@@ -429,7 +427,7 @@ class PicturePane(Widget):
 
     # -- lines --------------------------------------------------------------
 
-    def lines(self) -> list[Strip]:
+    def _build(self) -> list[Strip]:
         """Every line of the pane, built from the kept rows and the step's outlines."""
         width, height = self.size
         base = self.rich_style
@@ -590,39 +588,11 @@ class PicturePane(Widget):
     # -- Textual ------------------------------------------------------------
 
     def watch_state(self) -> None:
-        self._redraw()
+        self.redraw()
 
     def watch_numbers(self) -> None:
         self._strips = None
         self.refresh()
-
-    def _redraw(self) -> None:
-        old, self._strips = self._strips, None
-        if old is None or self.region.area == 0 or not old or old[0].cell_length != self.size.width:
-            self.refresh()
-            return
-        new = self._strips = self.lines()
-        changed = [
-            y
-            for y in range(max(len(old), len(new)))
-            if y >= len(old) or y >= len(new) or old[y] != new[y]
-        ]
-        if changed:
-            self.refresh(*line_regions(changed, self.size.width))
-
-    def on_resize(self) -> None:
-        self._strips = None
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips = None
-
-    def render_line(self, y: int) -> Strip:
-        if self._strips is None:
-            self._strips = self.lines()
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
 
     def on_click(self, event: events.Click) -> None:
         """A click on the output picture goes to that step."""
