@@ -113,12 +113,7 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, rest, method) -> bool
         and 0 < w.shape[0] <= x.shape[0]
         and type(mode) is str
         and mode in _NUMPY_MODES
-        and type(stride) is int
-        and stride == 1
-        and type(dilation) is int
-        and dilation == 1
-        and padding is None
-        and _at_defaults(rest)
+        and _plain(stride, dilation, padding, rest)
         and type(method) is str
         and (
             method == "direct"
@@ -135,6 +130,19 @@ def _small_float_1d(x, w, mode, stride, dilation, padding, rest, method) -> bool
 
 
 _NUMPY_MODES = ("full", "valid", "same")
+
+
+def _plain(stride, dilation, padding, rest) -> bool:
+    """Every option but mode at its default (exact type checks: an array passed as an
+    option must reach the general path's own checks, not an ambiguous comparison)."""
+    return (
+        type(stride) is int
+        and stride == 1
+        and type(dilation) is int
+        and dilation == 1
+        and padding is None
+        and _at_defaults(rest)
+    )
 
 
 def _at_defaults(rest) -> bool:
@@ -218,12 +226,7 @@ def _run(x, w, mode, flip, stride, dilation, padding, rest, method):
         check_memory(8 * (n + 2 * k - 2) + 16 * (n + k - 1), "the padded input")
         return np.convolve(x, w if flip else w[::-1], mode)
     if (
-        type(stride) is int
-        and stride == 1
-        and type(dilation) is int
-        and dilation == 1
-        and padding is None
-        and _at_defaults(rest)
+        _plain(stride, dilation, padding, rest)
         and type(method) is str
         and method in ("auto", "direct")
     ):
