@@ -258,6 +258,15 @@ def _numpy_slide(setup, g, lines, x, why=None) -> None:
     lines.append(f"y = np.tensordot(windows, w_oriented, axes={g.ndim})")
 
 
+def _numpy_transposed(setup, g, lines):
+    """``(x, g, why)``: a transposed setup slides over its stuffed input (g None: all zero)."""
+    if not g.transposed:
+        return "x", g, None
+    lines.append("# transposed: slide over x with zeros stuffed between its elements")
+    x, g = _numpy_stuff(setup, g, lines)
+    return x, g, _TRANSPOSED_WHY
+
+
 def _numpy(setup, g) -> str:
     lines = ["import numpy as np"]
     if g.ndim != 1:
@@ -266,13 +275,9 @@ def _numpy(setup, g) -> str:
     _python_prelude(setup, g, lines)
     if g.size == 0:
         return _empty_python(setup, g, lines, "np.zeros")
-    x, why = "x", None
-    if g.transposed:
-        lines.append("# transposed: slide over x with zeros stuffed between its elements")
-        x, g = _numpy_stuff(setup, g, lines)
-        if g is None:
-            return _zeros_python(setup.geometry, lines)
-        why = _TRANSPOSED_WHY
+    x, g, why = _numpy_transposed(setup, g, lines)
+    if g is None:
+        return _zeros_python(setup.geometry, lines)
     _numpy_slide(setup, g, lines, x, why)
     lines.append(f"print(y){_expected(setup, '#')}")
     return "\n".join(lines)
@@ -283,13 +288,9 @@ def _scipy(setup, g) -> str:
     _python_prelude(setup, g, lines)
     if g.size == 0:
         return _empty_python(setup, g, lines, "np.zeros")
-    x, why = "x", None
-    if g.transposed:
-        lines.append("# transposed: slide over x with zeros stuffed between its elements")
-        x, g = _numpy_stuff(setup, g, lines)
-        if g is None:
-            return _zeros_python(setup.geometry, lines)
-        why = _TRANSPOSED_WHY
+    x, g, why = _numpy_transposed(setup, g, lines)
+    if g is None:
+        return _zeros_python(setup.geometry, lines)
     x = _numpy_pad(g, lines, x, why)
     w = _numpy_dilate(g, lines)
     name, what = ("convolve", "flips w") if g.flip else ("correlate", "slides w unflipped")
