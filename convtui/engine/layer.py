@@ -256,6 +256,14 @@ def _weight_gradient(xp, grads, columns):
     return xp.matmul(grads, columns.transpose(0, 1, 3, 2)).sum(axis=0)
 
 
+def _check_grad_output(grad_output, expected, x, weight) -> None:
+    if grad_output.shape != expected:
+        raise ValueError(
+            f"grad_output must have the output's shape {expected} for x shape {x.shape} "
+            f"and weight shape {weight.shape}, got {grad_output.shape}"
+        )
+
+
 def _add_bias(xp, out, bias, c_out: int, weight_shape, dtype):
     if bias is None:
         return out
@@ -362,11 +370,7 @@ def conv_backward(
     g = _layer_plan(x.shape, weight.shape, stride, padding, dilation, groups, padding_mode)
     n, c_in, c_out = x.shape[0], x.shape[1], weight.shape[0]
     expected = (n, c_out) + g.output_shape
-    if grad_output.shape != expected:
-        raise ValueError(
-            f"grad_output must have the output's shape {expected} for x shape {x.shape} "
-            f"and weight shape {weight.shape}, got {grad_output.shape}"
-        )
+    _check_grad_output(grad_output, expected, x, weight)
     dtype = _float_dtype(xp, x, weight, grad_output)
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
@@ -474,11 +478,7 @@ def conv_transpose_backward(
     forward = g.forward
     n, c_in, c_out = x.shape[0], x.shape[1], weight.shape[1] * groups
     expected = (n, c_out) + g.output_shape
-    if grad_output.shape != expected:
-        raise ValueError(
-            f"grad_output must have the output's shape {expected} for x shape {x.shape} "
-            f"and weight shape {weight.shape}, got {grad_output.shape}"
-        )
+    _check_grad_output(grad_output, expected, x, weight)
     dtype = _float_dtype(xp, x, weight, grad_output)
     grad_output = grad_output.astype(dtype, copy=False)
     columns = _columns(xp, _pad_batch(xp, grad_output, forward), forward, groups)
