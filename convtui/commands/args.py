@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..engine.geometry import CONVENTIONS, MODES, PADDING_MODES
+from ..engine.geometry import CONVENTIONS, MODES, PADDING_MODES, check_padding_mode
 
 __all__ = [
     "ArgumentParser",
@@ -35,6 +35,14 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         raise UsageError(message)
+
+
+def padding_mode_arg(text: str) -> str:
+    """An argparse type for --padding-mode: another library's word is answered with ours."""
+    try:
+        return check_padding_mode(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--{exc}".replace("--padding_mode", "--padding-mode"))
 
 
 def whole_number(name: str, minimum: int):
@@ -100,6 +108,7 @@ def add_layer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--padding-mode",
         choices=PADDING_MODES,
+        type=padding_mode_arg,
         default="zeros",
         help="what fills the padded cells: zeros (default) or copies of the input",
     )

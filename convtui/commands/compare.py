@@ -17,6 +17,7 @@ from .args import (
     ArgumentParser,
     UsageError,
     flag_message,
+    padding_mode_arg,
     parse_text_array,
     per_axis_number,
     whole_number,
@@ -52,6 +53,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument(
         "--padding-mode",
         choices=PADDING_MODES,
+        type=padding_mode_arg,
         help="compare this padding under each library's name, and list every mode's names",
     )
     parser.add_argument(

@@ -152,6 +152,44 @@ def _choice(name: str, value: Any, accepted) -> str:
     return value
 
 
+def padding_mode_named(name: str) -> list[tuple[str, str]]:
+    """``(library, padding mode)`` for every library that calls a padding mode ``name``.
+
+    Case and quotes aside, so a learner who types another library's word is told ours.
+
+    >>> padding_mode_named("mirror"), padding_mode_named("BORDER_REFLECT")
+    ([('scipy.ndimage', 'reflect')], [('OpenCV', 'symmetric')])
+    """
+    wanted = name.strip().strip("'\"").lower()
+    return [
+        (library, mode)
+        for mode, names in PADDING_NAMES.items()
+        for library, theirs in names.items()
+        if theirs is not None and theirs.split(" (")[0].strip("'").lower() == wanted
+    ]
+
+
+def check_padding_mode(value: Any) -> str:
+    """``value`` if it is a padding mode; a ValueError naming ours for another library's name.
+
+    >>> check_padding_mode("wrap")
+    Traceback (most recent call last):
+    ValueError: padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', 'symmetric'; got 'wrap' (numpy.pad's and scipy.ndimage's name for 'circular')
+    """
+    if isinstance(value, str) and value not in PADDING_MODES:
+        named = padding_mode_named(value)
+        if named:
+            modes = sorted({mode for _, mode in named})
+            libraries = " and ".join(f"{library}'s" for library, _ in named)
+            ours = " or ".join(repr(m) for m in modes)
+            listed = ", ".join(repr(m) for m in PADDING_MODES)
+            raise ValueError(
+                f"padding_mode must be one of {listed}; got {value!r} "
+                f"({libraries} name for {ours})"
+            )
+    return _choice("padding_mode", value, PADDING_MODES)
+
+
 def _is_int(v: Any) -> bool:
     return isinstance(v, int | np.integer) and not isinstance(v, bool)
 
@@ -243,7 +281,7 @@ class ConvSpec:
         object.__setattr__(self, "flip", bool(self.flip))
         object.__setattr__(self, "transposed", bool(self.transposed))
         _choice("mode", self.mode, MODES)
-        _choice("padding_mode", self.padding_mode, PADDING_MODES)
+        check_padding_mode(self.padding_mode)
         _choice("convention", self.convention, tuple(CONVENTIONS))
 
     def key(self) -> tuple:
@@ -779,7 +817,7 @@ def _plan(
     if any(k == 0 for k in kernel_shape):
         raise ValueError(f"kernel must not have an empty axis, got shape {kernel_shape}")
     _choice("mode", mode, MODES)
-    _choice("padding_mode", padding_mode, PADDING_MODES)
+    check_padding_mode(padding_mode)
     conv = CONVENTIONS[_choice("convention", convention, tuple(CONVENTIONS))]
     stride = _per_axis_ints("stride", stride, ndim, 1)
     dilation = _per_axis_ints("dilation", dilation, ndim, 1)

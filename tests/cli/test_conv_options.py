@@ -238,7 +238,7 @@ def test_per_axis_output_padding(cli):
 
 
 BAD = [
-    (("--padding-mode", "wrap"), "argument --padding-mode: invalid choice: 'wrap'"),
+    (("--padding-mode", "wrap"), "got 'wrap' (numpy.pad's and scipy.ndimage's name for 'circular')"),
     (("--output-padding", "1"), "--output-padding lengthens a transposed convolution's output"),
     (("--output-padding", "-1"), "--output-padding must not be negative, got -1"),
     (("--output-padding", "x"), "--output-padding must be a whole number, got 'x'"),
@@ -268,3 +268,11 @@ def test_help_lists_the_new_flags(cli):
     assert code == 0
     for flag in ("--padding-mode", "--transposed", "--output-padding", "causal"):
         assert flag in out
+
+
+@pytest.mark.parametrize("command", ["conv", "compare"])
+def test_a_padding_mode_in_another_librarys_words_exits_2_naming_ours(cli, command):
+    code, out, err = cli(command, "1,2,3", "1,1", "--padding-mode", "mirror")
+    assert code == 2 and out == ""
+    assert "--padding-mode" in err and "scipy.ndimage's name for 'reflect'" in err
+    assert len(err.strip().splitlines()) == 1

@@ -6,7 +6,6 @@ convolutions over them.  torch has no symmetric padding; there the peer is torch
 input padded by indexing with numpy.pad's table of which input each cell copies.
 """
 
-
 import numpy as np
 import pytest
 
@@ -536,3 +535,20 @@ def test_bad_padding_modes_raise_value_error_naming_it(bad):
     for call in calls:
         with pytest.raises(ValueError, match=accepted):
             call()
+
+
+@pytest.mark.parametrize(
+    "theirs,ours",
+    [
+        ("mirror", "reflect"),
+        ("edge", "replicate"),
+        ("wrap", "circular"),
+        ("BORDER_REFLECT", "symmetric"),
+        ("nearest", "replicate"),
+        ("constant", "zeros"),
+    ],
+)
+def test_another_librarys_name_is_answered_with_ours(theirs, ours):
+    # the naming table, read backwards: a learner coming from numpy, scipy or OpenCV
+    with pytest.raises(ValueError, match=f"got '{theirs}' .*name for '{ours}'"):
+        correlate([1.0, 2.0, 3.0], [1.0], padding_mode=theirs)

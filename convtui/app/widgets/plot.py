@@ -17,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-
 __all__ = ["LinePlot", "PlotPane", "plot_series"]
 
 COLOURS = ("cyan", "green", "red")  # x, w, y
