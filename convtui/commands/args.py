@@ -42,7 +42,8 @@ def padding_mode_arg(text: str) -> str:
     try:
         return check_padding_mode(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--{exc}".replace("--padding_mode", "--padding-mode"))
+        message = f"--{exc}".replace("--padding_mode", "--padding-mode")
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def whole_number(name: str, minimum: int):

@@ -184,8 +184,7 @@ def check_padding_mode(value: Any) -> str:
             ours = " or ".join(repr(m) for m in modes)
             listed = ", ".join(repr(m) for m in PADDING_MODES)
             raise ValueError(
-                f"padding_mode must be one of {listed}; got {value!r} "
-                f"({libraries} name for {ours})"
+                f"padding_mode must be one of {listed}; got {value!r} ({libraries} name for {ours})"
             )
     return _choice("padding_mode", value, PADDING_MODES)
 

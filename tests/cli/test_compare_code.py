@@ -200,7 +200,7 @@ def test_compare_transposed(cli):
         (("--transposed", "--output-padding", "1"),
          "--output-padding: output_padding must be smaller than either stride or dilation"),
         (("--transposed", "--padding", "9"), "--padding: padding ((9, 9),) is too wide"),
-        (("--padding-mode", "wrap"), "got 'wrap' (numpy.pad's and scipy.ndimage's name for 'circular')"),
+        (("--padding-mode", "wrap"), "got 'wrap' (numpy.pad's and scipy.ndimage's name for 'circ"),
     ],
 )  # fmt: skip
 def test_compare_bad_new_flags(cli, argv, message):

@@ -238,7 +238,7 @@ def test_per_axis_output_padding(cli):
 
 
 BAD = [
-    (("--padding-mode", "wrap"), "got 'wrap' (numpy.pad's and scipy.ndimage's name for 'circular')"),
+    (("--padding-mode", "wrap"), "got 'wrap' (numpy.pad's and scipy.ndimage's name for 'circ"),
     (("--output-padding", "1"), "--output-padding lengthens a transposed convolution's output"),
     (("--output-padding", "-1"), "--output-padding must not be negative, got -1"),
     (("--output-padding", "x"), "--output-padding must be a whole number, got 'x'"),

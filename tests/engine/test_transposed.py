@@ -6,7 +6,6 @@ checked against torch's conv_transpose1d/2d/3d and autograd; the two identities 
 checked on random geometry with hypothesis.
 """
 
-
 import numpy as np
 import pytest
 from hypothesis import assume, given
