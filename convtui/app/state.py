@@ -21,6 +21,17 @@ change in the draft, so that a second edit can complete it:
 >>> state = reduce(state, Propose({"kernel": [[1, 0], [0, 1]]}))
 >>> state.result.output, state.error
 (array([[5]]), '')
+
+A transposed convolution (``u``) is stepped two ways: ``gather`` (step ``j`` is
+output ``j``, the sum of what lands on it) and ``scatter`` (step ``i`` is input
+``i``, spreading ``x[i]·w``); :class:`ToggleReading` switches, and the step range
+follows (as many inputs, or as many outputs):
+
+>>> state = reduce(PlaygroundState.start(Setup([1, 2, 3], [1, 1, 1])), ToggleTransposed())
+>>> state.setup.mode, state.setup.transposed, state.result.output, state.size
+('valid', True, array([1, 3, 6, 5, 3]), 5)
+>>> reduce(state, ToggleReading()).size
+3
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.geometry import CONVENTIONS, MODES
+from ..engine.geometry import CONVENTIONS, MODES, PADDING_MODES
 from ..engine.setup import Result, Setup
 
 __all__ = [
@@ -49,9 +60,12 @@ __all__ = [
     "MoveRow",
     "PlaygroundState",
     "Propose",
+    "READINGS",
     "Replace",
     "Tick",
     "TogglePlay",
+    "ToggleReading",
+    "ToggleTransposed",
     "reduce",
 ]
 
@@ -59,8 +73,15 @@ __all__ = [
 # in a worker thread, so typing and stepping never wait for it.
 WORKER_THRESHOLD = 2_000_000
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1, 0.05)  # seconds per step while playing
-CYCLES = {"mode": MODES, "convention": tuple(CONVENTIONS), "flip": (True, False)}
-MINIMUM = {"stride": 1, "dilation": 1, "padding": 0}
+CYCLES = {
+    "mode": MODES,
+    "convention": tuple(CONVENTIONS),
+    "flip": (True, False),
+    "padding_mode": PADDING_MODES,
+}
+MINIMUM = {"stride": 1, "dilation": 1, "padding": 0, "output_padding": 0}
+# the two ways to step a transposed convolution: by output (gather) or by input (scatter)
+READINGS = ("gather", "scatter")
 
 
 def _frozen_fields(fields: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -76,6 +97,10 @@ class PlaygroundState:
     its 2-D kernel); ``error`` says why the draft is not the setup.  ``result`` is
     None while a worker computes it, and ``fallback`` is the state to go back to
     if that fails.
+
+    ``reading`` says how a transposed setup is stepped: ``"gather"`` (step ``j`` is
+    output ``j``, as for every other setup) or ``"scatter"`` (step ``i`` is input
+    ``i``); it is kept for the next transposed setup when the setup is not one.
     """
 
     setup: Setup
@@ -86,6 +111,7 @@ class PlaygroundState:
     speed: float = 0.5
     draft: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     fallback: PlaygroundState | None = None
+    reading: str = "gather"
 
     @classmethod
     def start(cls, setup: Setup) -> PlaygroundState:
@@ -94,15 +120,25 @@ class PlaygroundState:
         A large setup starts with ``result=None``: its owner computes it in a worker
         and sends :class:`Computed`.
         """
-        check_showable(setup)
         setup.check_size()  # what would exhaust memory is refused, not attempted
         result = None if _large(setup) else setup.compute()
         return cls(setup, result, draft=_frozen_fields(setup.fields()))
 
     @property
+    def scattering(self) -> bool:
+        """Whether each step is an input spreading into the output (a transposed scatter)."""
+        return self.setup.transposed and self.reading == "scatter"
+
+    @property
+    def step_shape(self) -> tuple[int, ...]:
+        """The shape the steps run over in C order: the output's, or the input's when scattering."""
+        g = self.setup.geometry
+        return g.input_shape if self.scattering else g.output_shape
+
+    @property
     def size(self) -> int:
-        """How many output steps there are."""
-        return self.setup.geometry.size
+        """How many steps there are (outputs; inputs when scattering)."""
+        return _step_count(self.setup, self.reading)
 
     @property
     def last_step(self) -> int:
@@ -139,6 +175,25 @@ class Bump:
 
     name: str
     by: int
+
+
+@dataclass(frozen=True)
+class ToggleTransposed:
+    """Transposed convolution on or off.
+
+    On, the mode becomes ``valid`` and the padding ``zeros`` (a transposed
+    convolution takes no other, as PyTorch's ``conv_transpose``; its padding crops
+    the output); off, the output padding goes back to 0.
+    """
+
+
+@dataclass(frozen=True)
+class ToggleReading:
+    """Step a transposed convolution the other way: gather (by output) ↔ scatter (by input).
+
+    The step moves to where the one it leaves shows: the first output an input
+    lands on, or the first input that lands on an output.
+    """
 
 
 @dataclass(frozen=True)
@@ -198,6 +253,8 @@ Edit = (
     | TogglePlay
     | Tick
     | ChangeSpeed
+    | ToggleTransposed
+    | ToggleReading
     | Computed
     | ComputeFailed
 )
@@ -251,8 +308,19 @@ def reduce(state: PlaygroundState, edit: Edit) -> PlaygroundState:
         case GoTo(index):
             step = min(max(int(index), 0), state.last_step)
             return state if step == state.step else replace(state, step=step)
+        case ToggleTransposed():
+            transposed = state.draft.get("transposed", state.setup.transposed)
+            if transposed:
+                return reduce(state, Propose({"transposed": False, "output_padding": 0}))
+            return reduce(
+                state, Propose({"transposed": True, "mode": "valid", "padding_mode": "zeros"})
+            )
+        case ToggleReading():
+            reading = READINGS[1 - READINGS.index(state.reading)]
+            turned = replace(state, reading=reading)
+            return replace(turned, step=_matching_step(state, turned))
         case MoveRow(by):
-            shape = state.setup.geometry.output_shape
+            shape = state.step_shape
             row = math.prod(shape[1:]) if len(shape) > 1 else 1
             step = state.step + by * row
             return replace(state, step=step) if 0 <= step < state.size else state
@@ -287,25 +355,38 @@ def _large(setup: Setup) -> bool:
     return setup.input.size * setup.kernel.size > WORKER_THRESHOLD
 
 
-def check_showable(setup: Setup) -> None:
-    """ValueError for a setup the playground's panes cannot show yet.
+def _step_count(setup: Setup, reading: str) -> int:
+    if setup.transposed and reading == "scatter":
+        return math.prod(setup.geometry.input_shape)
+    return setup.geometry.size
 
-    >>> check_showable(Setup([1, 2], [1, 1], "valid", transposed=True))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ValueError: the playground does not show a transposed convolution yet: ...
+
+def _matching_step(old: PlaygroundState, new: PlaygroundState) -> int:
+    """The step of ``new`` (the other reading) that shows what ``old``'s step showed.
+
+    >>> s = PlaygroundState.start(Setup([1, 2, 3], [1, 1, 1], "valid", stride=2, transposed=True))
+    >>> s = reduce(reduce(s, GoTo(3)), ToggleReading())  # output 3: only x[1] lands there
+    >>> s.reading, s.step
+    ('scatter', 1)
+    >>> reduce(s, ToggleReading()).step  # x[1] spreads into outputs 2, 3, 4
+    2
     """
-    if setup.transposed:
-        raise ValueError(
-            "the playground does not show a transposed convolution yet: convtui conv "
-            "--transposed --steps shows its scatter, gather and overlaps"
-        )
+    last = max(new.size - 1, 0)
+    if not old.setup.transposed or old.result is None or old.size == 0:
+        return min(old.step, last)
+    steps = old.result.steps
+    if old.scattering:  # input i → the first output it lands on
+        landed = steps.scatter(old.step).outputs
+        landed = landed[landed >= 0]
+    else:  # output j → the first input that lands on it
+        landed = steps[old.step].positions
+    return min(int(landed.min()), last) if landed.size else min(old.step, last)
 
 
 def _show(state: PlaygroundState, setup: Setup, draft: Mapping[str, Any]) -> PlaygroundState:
     """``setup`` on every pane, computed now or left to a worker; refused: say why."""
     draft = _frozen_fields(draft)
     try:
-        check_showable(setup)
         setup.check_size()  # what would exhaust memory is refused, not attempted
         result = None if _large(setup) else setup.compute()
     except ValueError as exc:
@@ -314,7 +395,7 @@ def _show(state: PlaygroundState, setup: Setup, draft: Mapping[str, Any]) -> Pla
     fallback = (
         None if result is not None else (state if state.result is not None else state.fallback)
     )
-    step = min(state.step, max(setup.geometry.size - 1, 0))
+    step = min(state.step, max(_step_count(setup, state.reading) - 1, 0))
     return replace(
         state, setup=setup, result=result, step=step, error="", draft=draft, fallback=fallback
     )

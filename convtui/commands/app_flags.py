@@ -10,7 +10,14 @@ from __future__ import annotations
 from ..paths import data_dir
 from ..presets import SEED, kernel_for
 from ..sessions import SessionError, app_session_options
-from .args import ArgumentParser, UsageError, add_setup_arguments, parse_text_array, setup_from_args
+from .args import (
+    ArgumentParser,
+    UsageError,
+    add_layer_arguments,
+    add_setup_arguments,
+    parse_text_array,
+    setup_from_args,
+)
 
 __all__ = ["WELCOMED", "app_options", "build_parser"]
 
@@ -30,6 +37,7 @@ def build_parser() -> ArgumentParser:
         "--kernel", metavar="TEXT", help='e.g. "5, 6, 7" (default: 5, 6, 7; a 3×3 blur in 2-D)'
     )
     add_setup_arguments(parser)
+    add_layer_arguments(parser)
     parser.add_argument(
         "--lesson", type=int, metavar="N", help="open lesson N (see: convtui lessons)"
     )
@@ -63,12 +71,6 @@ def app_options(argv: list[str]) -> dict:
         options.update(app_session_options(args.open, fresh=args.fresh or bool(argv)))
     except SessionError as exc:
         raise UsageError(f"--open: {exc}") from None
-    setup = options["setup"]
-    if setup.transposed:  # a session file may hold one; the panes cannot show it yet
-        raise UsageError(
-            "--open: the playground does not show a transposed convolution yet "
-            "(convtui conv --transposed --steps shows it)"
-        )
     if not (data_dir() / WELCOMED).exists():
         options["welcome"] = data_dir() / WELCOMED
     return options

@@ -36,13 +36,11 @@ def test_flags_make_the_setup():
     assert setup.compute().output.tolist() == [7, 20, 38, 56, 39, 20]  # np.correlate(x, w, "full")
 
 
-def test_a_session_holding_a_transposed_setup_exits_2_naming_open(tmp_path, capsys):
+def test_a_session_holding_a_transposed_setup_opens_it(tmp_path):
     from convtui.engine.setup import Setup
     from convtui.sessions import save_session
 
     path = tmp_path / "up.json"
-    save_session(path, Setup([1, 2, 3], [1, 1, 1], "valid", flip=False, stride=2, transposed=True))
-    with pytest.raises(UsageError, match="--open: .*transposed"):
-        app_options(["--open", str(path)])
-    assert main(["--open", str(path)]) == 2
-    assert "--open" in capsys.readouterr().err
+    saved = Setup([1, 2, 3], [1, 1, 1], "valid", flip=False, stride=2, transposed=True)
+    save_session(path, saved)
+    assert app_options(["--open", str(path)])["setup"] == saved

@@ -203,13 +203,11 @@ def test_an_unknown_edit_is_a_type_error():
         reduce(seed(), "next")
 
 
-def test_a_transposed_setup_is_refused_inline_and_the_last_good_one_kept():
-    # the panes read windows per output, which a transposed convolution does not have
-    # (a later issue shows it); a session file may still hold one
-    from convtui.app.state import Replace
-
+def test_a_transposed_setup_is_shown_with_its_outputs_stepped_by_gather():
+    # conv_transpose1d([1, 2, 3], [1, 1, 1], stride=2) by hand: x[i] spreads over 2i..2i+2
     state = PlaygroundState.start(Setup([1, 2, 3, 4], [5, 6, 7]))
     transposed = Setup([1, 2, 3], [1, 1, 1], "valid", flip=False, stride=2, transposed=True)
     after = reduce(state, Replace(transposed))
-    assert after.setup is state.setup and after.result.output.tolist() == [5, 16, 34, 52, 45, 28]
-    assert "transposed" in after.error and "convtui conv --transposed" in after.error
+    assert after.setup is transposed and after.error == ""
+    assert after.result.output.tolist() == [1, 1, 3, 2, 5, 3, 3]
+    assert (after.reading, after.size, after.step_shape) == ("gather", 7, (7,))

@@ -83,7 +83,7 @@ class SlidePane(LinesPane, can_focus=True):
         g = setup.geometry
         width = max(width, 20)
         status = Text()
-        status.append(f"step {state.step + 1} of {g.size}", style="bold")
+        status.append(f"step {state.step + 1} of {state.size}", style="bold")
         if state.playing:
             status.append(f"   ▶ playing, {state.speed:g} s a step (+/- speed)", style=OUTPUT)
         else:
@@ -102,6 +102,8 @@ class SlidePane(LinesPane, can_focus=True):
                     style="bold",
                 ),
             ]
+        if g.transposed:
+            return [status, *self._render_transposed(state, width, height - 1)]
         step = state.result.steps[state.step]
         eq = Text(equation(step, width), style="bold")
         eq_lines = len(eq.wrap(self.app.console, width))
@@ -192,6 +194,14 @@ class SlidePane(LinesPane, can_focus=True):
             line.append(label.ljust(LABEL), style=OUTPUT)
             lines.append(line + grid(range(1), cols, y_cell, cw, more)[0])
         return lines
+
+    # -- transposed -----------------------------------------------------------
+
+    def _render_transposed(self, state, width: int, height: int) -> list[Text]:
+        steps = state.result.steps
+        if state.scattering:
+            return [Text(steps.scatter(state.step).equation(number), style="bold")]
+        return [Text(equation(steps[state.step], width), style="bold")]
 
     # -- 2-D ----------------------------------------------------------------
 
