@@ -26,10 +26,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..engine.geometry import MODES, plan
-from ..engine.layer import gradient_terms, tap_rows
 from ..engine.setup import Setup
-from ..engine.tasks import TASKS, make_task
-from ..engine.train import ACTIVATIONS, OPTIMIZERS, TrainState, forward, train_kernel
+from ..engine.tasks import GEOMETRY, TASKS, make_task
+from ..engine.train import ACTIVATIONS, OPTIMIZERS, TrainState, forward, tap_table, train_kernel
 
 __all__ = [
     "LEARNING_RATES",
@@ -61,8 +60,9 @@ class Problem:
     """Inputs, a hidden kernel (and bias) that made the target, and the fixed options.
 
     ``x`` is a batch (one more leading axis than the kernel); ``options`` holds
-    the geometry the target was made with (stride, dilation, padding, convention)
-    and the task's defaults (mode, flip, bias, optimizer, lr, steps).
+    the geometry the target was made with (stride, dilation, padding, padding mode,
+    convention, transposed, output padding) and the task's defaults (mode, flip,
+    bias, optimizer, lr, steps).
     """
 
     name: str
@@ -91,7 +91,7 @@ class Problem:
             "optimizer": "adam",
             "lr": 0.1,
             "steps": 1000,
-            **{k: getattr(setup, k) for k in ("stride", "dilation", "padding", "convention")},
+            **{k: getattr(setup, k) for k in GEOMETRY},
         }
         x = np.asarray(setup.input, dtype=np.float64)[None]
         kernel = np.asarray(setup.kernel, dtype=np.float64)
@@ -99,8 +99,7 @@ class Problem:
 
     @property
     def geometry(self) -> dict:
-        keys = ("stride", "dilation", "padding", "convention")
-        return {k: self.options[k] for k in keys if k in self.options}
+        return {k: self.options[k] for k in GEOMETRY if k in self.options}
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _equations(problem: Problem, config: TrainConfig, bias: bool) -> tuple[int, 
     """
     x = np.asarray(problem.x, dtype=np.float64)
     g = plan(x.shape[1:], config.kernel_shape, config.mode, flip=config.flip, **problem.geometry)
-    rows = tap_rows(x, g).reshape(math.prod(config.kernel_shape), -1)
+    rows = tap_table(x, g).reshape(math.prod(config.kernel_shape), -1)
     if bias:
         rows = np.vstack([rows, np.ones(rows.shape[1])])
     return len(rows), int(np.linalg.matrix_rank(rows))
@@ -303,11 +302,14 @@ class TrainingRun:
 
 @dataclass(frozen=True, eq=False)
 class TiedView:
-    """One weight's gradient as a sum of its terms, one per position it was used at.
+    """One weight's gradient as a sum of its terms, one per output position.
 
     ``terms[i] = grad_output[i] * inputs[i]`` for the chosen example; ``example_sum``
     adds them, ``total`` adds every example's, and ``engine`` is the gradient the
-    engine reported for that weight (they agree).
+    engine reported for that weight (they agree).  In a transposed convolution
+    (``transposed``) the weight carries ``x[j]`` to output ``j*stride + tap*dilation
+    - padding``, once per input (its entries in Mᵀ), and meets a stuffed zero at the
+    other outputs (``padded`` there).
     """
 
     weight: tuple[int, ...]
@@ -316,13 +318,14 @@ class TiedView:
     output_shape: tuple[int, ...]
     grad_output: np.ndarray  # dL/dz at each position of the example (before the bias)
     inputs: np.ndarray  # the input value the weight met at each position (0 on padding)
-    padded: np.ndarray  # True where the weight sat on a cell the padding added
+    padded: np.ndarray  # True where the weight sat on a cell the padding (or stuffing) added
     padding_mode: str  # what fills those cells: "zeros", or copies of the input
     terms: np.ndarray
     example_sum: float
     total: float
     engine: float
     scale: float  # the size rounding errors are measured against (see ``agrees``)
+    transposed: bool = False
 
     @property
     def agrees(self) -> bool:
@@ -339,8 +342,10 @@ class TiedView:
 def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0) -> TiedView:
     """The tied-weights picture for weight ``weight`` (flat index) at ``state``.
 
-    The terms come from the engine's :func:`~convtui.gradient_terms`, fed with the
-    loss gradient at each output, ``2/count · (y - target) · activation'(z)``.
+    Each term is the loss gradient at an output, ``2/count · (y - target) ·
+    activation'(z)``, times the input the weight met there: the engine's
+    :func:`~convtui.gradient_terms`, read from the same tap table training uses
+    (:func:`~convtui.engine.train.tap_table`, which a transposed convolution has too).
 
     >>> run = TrainingRun(Problem.from_setup(Setup([1, 2, 3, 4], [5, 6, 7])), TrainConfig(
     ...     kernel_shape=(3,), mode="full", flip=True, lr=0.1))
@@ -357,19 +362,20 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
             back = back * derivative(z, y)
     options = dict(mode=config.mode, flip=config.flip, **problem.geometry)
     shape = config.kernel_shape
-    columns = [gradient_terms(e, shape, g, **options)[:, weight] for e, g in zip(problem.x, back)]
-    sizes = (np.abs(y) + np.abs(run.target)) * (2.0 / run.target.size)
-    scale = sum(
-        float(np.abs(gradient_terms(e, shape, m, **options)[:, weight]).sum())
-        for e, m in zip(problem.x, sizes)
-    )
-    example = example % len(problem.x)
-    inputs = gradient_terms(problem.x[example], shape, np.ones(back.shape[1:]), **options)[
-        :, weight
-    ]
-    terms = columns[example]
     g = plan(problem.x.shape[1:], shape, **options)
-    tap = int(np.flatnonzero(g.kernel_index() == weight)[0])  # the weight in the oriented kernel
+    x = np.asarray(problem.x, dtype=np.float64)
+    met = tap_table(x, g)[weight]  # (examples, outputs): the input the weight met at each
+    columns = back.reshape(len(x), -1) * met
+    sizes = (np.abs(y) + np.abs(run.target)) * (2.0 / run.target.size)
+    scale = float((sizes.reshape(len(x), -1) * np.abs(met)).sum())
+    example = example % len(problem.x)
+    inputs = met[example]
+    terms = columns[example]
+    if g.transposed:  # no input reaches these outputs through this weight
+        padded = tap_table(np.ones_like(x[:1]), g)[weight, 0] == 0
+    else:
+        tap = int(np.flatnonzero(g.kernel_index() == weight)[0])  # in the oriented kernel
+        padded = g.on_padding()[:, tap]
     return TiedView(
         weight=tuple(int(i) for i in np.unravel_index(weight, shape)),
         example=example,
@@ -377,13 +383,14 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
         output_shape=back.shape[1:],
         grad_output=back[example].ravel(),
         inputs=inputs,
-        padded=g.on_padding()[:, tap],
+        padded=padded,
         padding_mode=g.padding_mode,
         terms=terms,
         example_sum=float(terms.sum()),
         total=float(sum(column.sum() for column in columns)),
         engine=float(state.grad_kernel.flat[weight]),
         scale=scale if math.isfinite(scale) else math.inf,
+        transposed=g.transposed,
     )
 
 

@@ -19,10 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from .conv import convolve, correlate
-from .train import TrainState, train_kernel
+from .train import TrainState, forward, train_kernel
 
-__all__ = ["TASKS", "Task", "TaskData", "make_task"]
+__all__ = ["GEOMETRY", "TASKS", "Task", "TaskData", "make_task"]
+
+GEOMETRY = (
+    "stride",
+    "dilation",
+    "padding",
+    "padding_mode",
+    "convention",
+    "transposed",
+    "output_padding",
+)
+"""The options of a task that shape its convolution (the rest say how to train)."""
 
 
 @dataclass(frozen=True)
@@ -70,14 +80,9 @@ class Task:
             kernel, bias = self.kernel(rng)
         else:
             kernel, bias = np.array(self.kernel, dtype=np.float64), 0.0
-        conv = convolve if self.options.get("flip", False) else correlate
-        geometry = {
-            key: self.options[key]
-            for key in ("stride", "dilation", "padding", "convention")
-            if key in self.options
-        }
-        mode = self.options.get("mode", "valid")
-        target = np.stack([conv(example, kernel, mode, **geometry) for example in x]) + bias
+        geometry = {key: self.options[key] for key in GEOMETRY if key in self.options}
+        mode, flip = self.options.get("mode", "valid"), self.options.get("flip", False)
+        target = forward(x, kernel, bias, mode=mode, flip=flip, **geometry)[0]
         return TaskData(
             name=self.name,
             x=x,
@@ -127,6 +132,15 @@ def _shapes(rng: np.random.Generator, size: int = 28) -> np.ndarray:
                 inside = (rows - top - radius) ** 2 + (cols - left - radius) ** 2 <= radius**2
                 image[inside] = rng.uniform(0.4, 1.0)
     return images + 0.05 * rng.standard_normal(images.shape)
+
+
+def _smooth(rng: np.random.Generator) -> np.ndarray:
+    """Sums of a few slow sines: signals that linear interpolation upsamples well."""
+    t = np.arange(32)
+    waves = rng.uniform(0.5, 2.0, (8, 3, 1)) * np.sin(
+        rng.uniform(0.05, 0.4, (8, 3, 1)) * t + rng.uniform(0, 2 * np.pi, (8, 3, 1))
+    )
+    return waves.sum(axis=1)
 
 
 def _hidden_kernel(rng: np.random.Generator):
@@ -187,6 +201,25 @@ TASKS: dict[str, Task] = {
             _shapes,
             {"mode": "valid", "bias": False, "optimizer": "adam", "lr": 0.05, "steps": 1500},
         ),
+        Task(
+            "upsample",
+            "Learn 2× upsampling",
+            "A transposed convolution (stride 2, padding 1, output padding 1) doubles each "
+            "signal by linear interpolation: y[2i] = x[i], y[2i+1] = (x[i] + x[i+1]) / 2.",
+            (0.5, 1.0, 0.5),
+            _smooth,
+            {
+                "mode": "valid",
+                "transposed": True,
+                "stride": 2,
+                "padding": 1,
+                "output_padding": 1,
+                "bias": False,
+                "optimizer": "adam",
+                "lr": 0.05,
+                "steps": 1500,
+            },
+        ),
     ]
 }
 
@@ -195,7 +228,7 @@ def make_task(name: str, seed: int = 0) -> TaskData:
     """Build the task ``name`` (a key of :data:`TASKS`) from ``seed``.
 
     >>> sorted(TASKS)
-    ['blur', 'edges', 'hidden', 'shift', 'smooth', 'sobel']
+    ['blur', 'edges', 'hidden', 'shift', 'smooth', 'sobel', 'upsample']
     >>> make_task("sobel").x.shape
     (8, 28, 28)
     """

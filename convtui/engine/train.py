@@ -22,8 +22,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .backend import check_memory, get_array_module
-from .conv import convolve, correlate
-from .geometry import plan
+from .conv import apply
+from .geometry import ConvSpec, Geometry, plan
 from .layer import tap_rows
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "SGD",
     "TrainState",
     "forward",
+    "tap_table",
     "train_kernel",
 ]
 
@@ -143,23 +144,58 @@ def forward(x, kernel, bias=0.0, *, mode="valid", flip=False, activation="identi
 
     ``x`` is one example or a batch (one more leading axis than the kernel); ``conv``
     is :func:`~convtui.convolve` (``correlate`` when ``flip=False``) with ``mode`` and
-    ``options`` (stride, dilation, padding, padding_mode, convention).  This is the
-    model :func:`train_kernel` fits, computed as it reads; training computes the
-    same numbers faster, as products with the tap table.
+    ``options`` (stride, dilation, padding, padding_mode, convention), or with
+    ``transposed=True`` (and ``output_padding``) :func:`~convtui.conv_transpose`.
+    This is the model :func:`train_kernel` fits, computed as it reads; training
+    computes the same numbers faster, as products with the tap table.
 
     >>> z, y = forward([1.0, -2.0, 3.0], [1.0, 1.0], activation="relu")
     >>> z, y
     (array([-1.,  1.]), array([0., 1.]))
+    >>> forward([1.0, 2.0, 3.0], [0.5, 1.0, 0.5], stride=2, padding=1, output_padding=1,
+    ...         transposed=True)[0]                  # 2× upsampling by linear interpolation
+    array([1. , 1.5, 2. , 2.5, 3. , 1.5])
     """
     xp = get_array_module(x, kernel)
     x, kernel = _real_float(xp, x, "x"), _real_float(xp, kernel, "kernel")
     act = ACTIVATIONS[_choice("activation", activation, tuple(ACTIVATIONS))][0]
-    conv = convolve if flip else correlate
+    spec = ConvSpec(mode, flip=flip, **options)
     batch = x if x.ndim == kernel.ndim + 1 else x[None]
     with np.errstate(all="ignore"):
-        z = xp.stack([conv(example, kernel, mode, **options) for example in batch]) + bias
+        z = xp.stack([apply(example, kernel, spec) for example in batch]) + bias
         y = z if act is None else act(z)
     return (z, y) if batch is x else (z[0], y[0])
+
+
+def tap_table(x_batch, g: Geometry, out=None):
+    """The input value each weight meets at each output, ``(taps, N, outputs)``, for any geometry.
+
+    :func:`~convtui.engine.layer.tap_rows` for a plain convolution.  A transposed one
+    is a plain slide over its zero-stuffed input (:attr:`Geometry.slide`), so weight
+    ``j`` meets ``x[i]`` at output ``i*stride + j*dilation - padding`` and a stuffed
+    zero elsewhere: row ``j`` is weight ``j``'s column of Mᵀ's tied weights.
+
+    >>> g = plan((3,), (3,), "valid", flip=False, stride=2, padding=1, output_padding=1,
+    ...          transposed=True)
+    >>> tap_table(np.array([[1.0, 2.0, 3.0]]), g)[:, 0]
+    array([[0., 2., 0., 3., 0., 0.],
+           [1., 0., 2., 0., 3., 0.],
+           [0., 1., 0., 2., 0., 3.]])
+    """
+    if not g.transposed:
+        return tap_rows(x_batch, g, out=out)
+    xp = get_array_module(x_batch)
+    n = x_batch.shape[0]
+    if out is None:
+        out = xp.empty((math.prod(g.kernel_shape), n, g.size), dtype=x_batch.dtype)
+    crop, slide = g.slide
+    if slide is None:  # padding crops every product away
+        out[...] = 0
+        return out
+    shape = tuple((m - 1) * s + 1 for m, s in zip(x_batch.shape[1:], g.stride))
+    stuffed = xp.zeros((n, *shape), dtype=x_batch.dtype)
+    stuffed[(slice(None), *(slice(None, None, s) for s in g.stride))] = x_batch
+    return tap_rows(xp.ascontiguousarray(stuffed[(slice(None), *crop)]), slide, out=out)
 
 
 # ---------------------------------------------------------------- training
@@ -184,6 +220,8 @@ def train_kernel(
     padding=None,
     padding_mode: str = "zeros",
     convention: str = "numpy",
+    transposed: bool = False,
+    output_padding=0,
 ) -> Iterator[TrainState]:
     """Fit a kernel (and a bias) to map ``x`` to ``target``; yields every state.
 
@@ -197,6 +235,10 @@ def train_kernel(
     kernel_shape : int or tuple of int
     mode, flip, stride, dilation, padding, padding_mode, convention
         As for :func:`~convtui.convolve` (``flip=False``: :func:`~convtui.correlate`).
+    transposed, output_padding
+        ``transposed=True`` learns the kernel of a transposed convolution
+        (:func:`~convtui.conv_transpose`, mode ``"valid"``): the gradient flows
+        back through Mᵀ, whose tied weights are the forward convolution's.
     activation : {"identity", "relu", "tanh", "sigmoid"}
     bias : bool
         Learn a scalar bias too (otherwise it stays 0).
@@ -252,6 +294,8 @@ def train_kernel(
         padding=padding,
         padding_mode=padding_mode,
         convention=convention,
+        transposed=transposed,
+        output_padding=output_padding,
     )
     expected = g.output_shape if x.ndim == len(kernel_shape) else (len(batch),) + g.output_shape
     if target.shape != expected:
@@ -288,7 +332,7 @@ def train_kernel(
     # step): row j holds every input value weight j meets, over the batch
     check_memory((taps + 1) * len(batch) * g.size * 8, "the tap table")
     rows = xp.ones((taps + bool(bias), len(batch), g.size))
-    tap_rows(batch, g, out=rows[:taps])
+    tap_table(batch, g, out=rows[:taps])
     rows = rows.reshape(len(rows), -1)
     params = xp.concatenate([kernel, xp.zeros(1)]) if bias else kernel.copy()
     return _descend(

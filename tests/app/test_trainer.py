@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from convtui.app.trainer import (
     REPORT_EVERY,
@@ -12,6 +13,7 @@ from convtui.app.trainer import (
     TrainConfig,
     TrainingRun,
     pace,
+    tied_view,
 )
 from convtui.engine.setup import Setup
 
@@ -122,3 +124,66 @@ def test_a_snapshot_is_a_copy_the_worker_cannot_change():
     assert snapshot.losses == tuple(run.losses[:4])
     assert snapshot.state.step == 3 and snapshot.weight == 1 and snapshot.running
     np.testing.assert_array_equal(snapshot.state.kernel.shape, (3,))
+
+
+# ------------------------------------------------ the playground's padding mode, transposed
+
+
+def test_the_playgrounds_padding_mode_applies_to_loss_gradient_and_tied_view():
+    """A circular setup trains as torch's Conv1d(padding_mode='circular') does."""
+    torch = pytest.importorskip("torch")
+    setup = Setup([1.0, 2.0, -1.0, 3.0, 0.5], [2.0, -1.0, 1.0], "valid", flip=False)
+    setup = setup.replace(padding=1, padding_mode="circular")
+    problem = Problem.from_setup(setup)
+    assert problem.geometry["padding_mode"] == "circular"
+    run = TrainingRun(problem, TrainConfig.for_problem(problem))
+    layer, hidden = (
+        torch.nn.Conv1d(1, 1, 3, padding=1, padding_mode="circular", bias=False).double()
+        for _ in range(2)
+    )
+    x = torch.tensor(problem.x)[:, None]
+    with torch.no_grad():
+        layer.weight[:] = torch.tensor(run.state.kernel)
+        hidden.weight[:] = torch.tensor(setup.kernel)
+        expected_target = hidden(x)[:, 0]
+    np.testing.assert_allclose(run.target, expected_target.numpy(), atol=1e-12)
+    loss = ((layer(x)[:, 0] - expected_target) ** 2).mean()
+    loss.backward()
+    assert run.loss == pytest.approx(loss.item(), rel=1e-12)
+    np.testing.assert_allclose(run.state.grad_kernel, layer.weight.grad[0, 0].numpy(), rtol=1e-10)
+    # w[0] meets x[i-1]: at y[0] the padded cell, which circular fills with x[4] = 0.5
+    view = tied_view(run, run.state, 0)
+    assert view.inputs.tolist() == [0.5, 1.0, 2.0, -1.0, 3.0]
+    assert view.padded.tolist() == [True, False, False, False, False]
+    assert view.padding_mode == "circular" and view.agrees
+
+
+def test_the_upsample_task_shows_mt_tied_weights():
+    problem = Problem.from_task("upsample")
+    run = TrainingRun(problem, TrainConfig.for_problem(problem))
+    assert run.determined and run.target_kernel.tolist() == [0.5, 1.0, 0.5]
+    run.advance(5)
+    x = problem.x[0]
+    # y[o] gets x[i]·w[j] for o = 2i + j - 1: w[1] carries x[i] to the even outputs,
+    # w[0] to the odd outputs 2i - 1 (x[0] to y[-1], cropped), w[2] to 2i + 1
+    middle, first, last = (tied_view(run, run.state, j) for j in (1, 0, 2))
+    np.testing.assert_array_equal(middle.inputs[0::2], x)
+    np.testing.assert_array_equal(middle.inputs[1::2], 0)
+    np.testing.assert_array_equal(first.inputs[1::2], np.append(x[1:], 0))
+    np.testing.assert_array_equal(last.inputs[1::2], x)
+    assert middle.padded.tolist() == [False, True] * 32
+    assert first.padded[-1] and last.transposed
+    for view in (middle, first, last):
+        assert view.agrees
+        np.testing.assert_allclose(view.total, run.state.grad_kernel[view.weight], rtol=1e-12)
+
+
+def test_a_transposed_playground_trains_its_own_kernel():
+    setup = Setup([1.0, -2.0, 3.0], [1.0, 2.0, 3.0], "valid", flip=False, stride=2)
+    setup = setup.replace(transposed=True, output_padding=1)
+    problem = Problem.from_setup(setup)
+    run = TrainingRun(problem, TrainConfig.for_problem(problem))
+    np.testing.assert_allclose(run.target[0], setup.compute().output)
+    assert run.unknowns == 3 and run.determined
+    run.advance(1000)
+    np.testing.assert_allclose(run.state.kernel, setup.kernel, atol=1e-3)

@@ -417,6 +417,7 @@ class TrainingScreen(TabbedViews, Screen):
         changes = {"kernel": kernel, "mode": self.config.mode, "flip": self.config.flip}
         if run.problem.source is None:  # a task: show the kernel on the task's first example
             plain = {"stride": 1, "dilation": 1, "padding": 0, "convention": "numpy"}
+            plain |= {"padding_mode": "zeros", "transposed": False, "output_padding": 0}
             changes.update(input=run.problem.x[0].round(3), **{**plain, **run.problem.geometry})
         base = run.problem.source or self._playground_setup()
         try:

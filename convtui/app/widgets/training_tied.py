@@ -45,10 +45,15 @@ def _dim_rows(view, name: str) -> str:
     'Dim rows: w[0] met a padding zero or a 0 input, adding 0.'
     >>> _dim_rows(View(inputs=met, padded=~padded & False, padding_mode="zeros"), "w[0]")
     'Dim rows: w[0] met an input of 0 there, adding 0.'
+    >>> _dim_rows(View(inputs=met, padded=padded, padding_mode="zeros", transposed=True), "w[0]")
+    'Dim rows: w[0] met a stuffed zero or a 0 input, adding 0.'
     """
     zero = view.inputs == 0
     padding_zero = view.padded & (view.padding_mode == "zeros")
     on_padding, on_input = bool((zero & padding_zero).any()), bool((zero & ~padding_zero).any())
+    if getattr(view, "transposed", False) and on_padding:
+        also = " or a 0 input" if on_input else ""
+        return f"Dim rows: {name} met a stuffed zero{also}, adding 0."
     if on_padding and on_input:
         return f"Dim rows: {name} met a padding zero or a 0 input, adding 0."
     if on_padding:
@@ -80,8 +85,12 @@ class TiedWeights(Widget):
         name = weight_name(view.weight)
         example = f"example {view.example + 1} of {view.examples}"
         positions = view.terms.size
+        if view.transposed:
+            used_at = f"{name} carries each input to one of the {positions} outputs"
+        else:
+            used_at = f"{name} is used at every output position ({positions} of them)"
         lines: list = [
-            f"{name} is used at every output position ({positions} of them),\n",
+            f"{used_at},\n",
             f"so dL/d{name} = Σᵢ dL/dy[i] × (input {name} met at i)\n",
         ]
         if snapshot.run.config.activation != "identity":
@@ -119,6 +128,10 @@ class TiedWeights(Widget):
             lines.append((f"  the other {positions - shown} positions add {figure(rest)}", "dim"))
         elif shown + used + 3 <= self.size.height:
             lines.append((f"\n{_dim_rows(view, name)}\n", "dim"))
-            lines.append((f"One {name} sits in every row of the layer's matrix,\n", "dim"))
-            lines.append(("so its gradient collects a term from every row.", "dim"))
+            if view.transposed:
+                lines.append((f"In Mᵀ, {name} sits at most once in a column (an input),\n", "dim"))
+                lines.append(("so its gradient collects at most one term per input.", "dim"))
+            else:
+                lines.append((f"One {name} sits in every row of the layer's matrix,\n", "dim"))
+                lines.append(("so its gradient collects a term from every row.", "dim"))
         return Content.assemble(*lines)
