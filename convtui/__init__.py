@@ -51,6 +51,7 @@ _LAZY = {
     ),
     **dict.fromkeys(("POOL_KINDS", "pool", "pool_backward"), ".engine.pool"),
     **dict.fromkeys(("FieldRow", "ReceptiveField", "receptive_field"), ".engine.receptive"),
+    **dict.fromkeys(("ACTIVATIONS", "Conv", "Counts", "Pool", "Stack"), ".engine.stack"),
     **dict.fromkeys(("TASKS", "Task", "TaskData", "make_task"), ".engine.tasks"),
     **dict.fromkeys(("TrainState", "train_kernel"), ".engine.train"),
 }
@@ -72,9 +73,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ACTIVATIONS",
     "BackendUnavailable",
     "CONVENTIONS",
+    "Conv",
     "ConvSpec",
+    "Counts",
     "FieldRow",
     "Geometry",
     "MemoryLimitError",
@@ -82,9 +86,11 @@ __all__ = [
     "PADDING_NAMES",
     "POOL_KINDS",
     "ParseError",
+    "Pool",
     "ReceptiveField",
     "Result",
     "Setup",
+    "Stack",
     "Step",
     "Steps",
     "TASKS",
