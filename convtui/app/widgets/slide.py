@@ -14,6 +14,7 @@ from rich.text import Text
 from ..formatting import number
 from .grid import CURRENT, KERNEL, OUTPUT, PAD, PRODUCT, WINDOW, grid, side_by_side, window
 from .lines import LinesPane
+from .slide_transposed import ScatterTable, render_transposed
 
 __all__ = ["SlidePane", "equation"]
 
@@ -38,6 +39,7 @@ class SlidePane(LinesPane, can_focus=True):
         self._widths: tuple[object, int] | None = None
         self._widths2d: tuple[object, tuple[int, int, int, int]] | None = None
         self._grown: tuple[object, dict[str, int]] = (None, {})
+        self._table: ScatterTable | None = None
 
     def _grow(self, state, key: str, width: int, texts) -> int:
         """``width``, widened to keep a space before each of ``texts``.
@@ -138,7 +140,8 @@ class SlidePane(LinesPane, can_focus=True):
         cw = self._cell_width(setup)
         cols = window(padded, before + under[0], before + under[-1], room_cells // cw)
         shown_x = [number(x[source[p]]) for p in cols if source[p] >= 0]
-        cw = self._grow(state, "cell", cw, [*shown_x, *weights, *products])
+        copies = [_copy_name(source, p, before, n) for p in cols]
+        cw = self._grow(state, "cell", cw, [*shown_x, *weights, *products, *copies])
         cols = window(padded, before + under[0], before + under[-1], room_cells // cw)
         more = (cols.start > 0, cols.stop < padded)
 
@@ -154,10 +157,20 @@ class SlidePane(LinesPane, can_focus=True):
         def tap_cell(values, style):
             return lambda _r, p: (values[taps[p]], style) if p in taps else ("", "")
 
+        def copy_cell(_r, p):
+            return _copy_name(source, p, before, n), PAD
+
         rows = range(1)
         lines = [
             Text("index".ljust(LABEL), style="dim") + grid(rows, cols, index_cell, cw, more)[0],
             Text("x padded".ljust(LABEL)) + grid(rows, cols, x_cell, cw, more)[0],
+        ]
+        if setup.padding_mode != "zeros" and any(b or a for b, a in g.pad):
+            # every padded cell says which x it copies (mirrored, edge or wrapped)
+            lines.append(
+                Text("= copy of".ljust(LABEL), style=PAD) + grid(rows, cols, copy_cell, cw, more)[0]
+            )
+        lines += [
             Text(("w flipped" if setup.flip else "w").ljust(LABEL), style=KERNEL)
             + grid(rows, cols, tap_cell(weights, KERNEL), cw, more)[0],
             Text("products".ljust(LABEL), style=PRODUCT)
@@ -198,10 +211,13 @@ class SlidePane(LinesPane, can_focus=True):
     # -- transposed -----------------------------------------------------------
 
     def _render_transposed(self, state, width: int, height: int) -> list[Text]:
-        steps = state.result.steps
-        if state.scattering:
-            return [Text(steps.scatter(state.step).equation(number), style="bold")]
-        return [Text(equation(steps[state.step], width), style="bold")]
+        """Scatter or gather (see slide_transposed), cells as wide as the output needs."""
+        if self._table is None or self._table.result is not state.result:
+            self._table = ScatterTable(state.result)
+        output = state.result.output.ravel()
+        texts = [number(v) for v in output[:4096].tolist()]
+        cw = self._grow(state, "transposed", self._cell_width(state.setup), texts)
+        return render_transposed(state, self._table, cw, width, height)
 
     # -- 2-D ----------------------------------------------------------------
 
@@ -245,7 +261,9 @@ class SlidePane(LinesPane, can_focus=True):
         p_w = self._grow(state, "products", p_w, product_texts)
         k_cols = window(k1, 0, k1 - 1, 8)
         small = len(k_cols) * (k_w + p_w) + 10  # the kernel and products blocks, with gaps
-        layout = _layout_2d(g, width, height, small, x_w, y_w, _legend(setup, width))
+        copies = copies_line(step, g)
+        legend = ([copies] if copies is not None else []) + _legend(setup, width)
+        layout = _layout_2d(g, width, height, small, x_w, y_w, legend)
         beside, x_room, rows_room, y_room, y_rows_room, legend = layout
         x_rows = window(g.padded_shape[0], b0 + under_rows[0], b0 + under_rows[-1], rows_room)
         x_cols = window(g.padded_shape[1], b1 + under_cols[0], b1 + under_cols[-1], max(x_room, 3))
@@ -308,6 +326,25 @@ def _layout_2d(g, width: int, height: int, small: int, x_w: int, y_w: int, legen
     rows_room = max(min(x_least - 1, (height - 2) // 2), 1)
     y_rows_room = max(height - rows_room - 2, 1)
     return False, (width - small - 2) // x_w, rows_room, (width - 2) // y_w, y_rows_room, []
+
+
+def _copy_name(source, p: int, before: int, n: int) -> str:
+    """What padded cell ``p`` holds, by name: ``x[2]`` (a copy) or ``0``; blank inside."""
+    if 0 <= p - before < n:
+        return ""
+    return f"x[{source[p]}]" if source[p] >= 0 else "0"
+
+
+def copies_line(step, g) -> Text | None:
+    """2-D and up: which input each padded cell under the kernel copies, now."""
+    if g.padding_mode == "zeros" or step.padded is None or not step.padded.any():
+        return None
+    names = []
+    for position in step.positions[step.padded].tolist():
+        index = np.unravel_index(position, g.input_shape)
+        names.append("x[" + ",".join(str(int(i)) for i in index) + "]")
+    unique = list(dict.fromkeys(names))
+    return Text(f"padded cells under the kernel copy ({g.padding_mode}): " + " ".join(unique))
 
 
 def _legend(setup, width: int) -> list[Text]:
