@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 
-from ...engine.geometry import MODES
+from ...engine.geometry import MODES, PADDING_MODES
 from ...engine.setup import Setup
 from ...presets import PRESETS, SEED
 from ..messages import (
@@ -52,6 +52,8 @@ from ..state import (
     Replace,
     Tick,
     TogglePlay,
+    ToggleReading,
+    ToggleTransposed,
     reduce,
 )
 from ..widgets.editors import Editors
@@ -102,6 +104,29 @@ class PlaygroundScreen(TabbedViews, Screen):
         Binding("D", "decrease('dilation')", "Dilation -1", show=False),
         Binding("p", "increase('padding')", "Padding +1", show=False),
         Binding("P", "decrease('padding')", "Padding -1", show=False),
+        Binding(
+            "b",
+            "cycle('padding_mode')",
+            "Padding mode",
+            tooltip="What fills the padding: " + " → ".join(PADDING_MODES),
+            show=False,
+        ),
+        Binding(
+            "u",
+            "toggle_transposed",
+            "Transposed",
+            tooltip="Transposed convolution on/off (mode valid, zeros padding)",
+            show=False,
+        ),
+        Binding("o", "increase('output_padding')", "Output padding +1", show=False),
+        Binding("O", "decrease('output_padding')", "Output padding -1", show=False),
+        Binding(
+            "z",
+            "toggle_reading",
+            "Scatter ↔ gather",
+            tooltip="Step a transposed convolution by input (scatter) or by output (gather)",
+            show=False,
+        ),
         Binding(
             "c",
             "cycle('convention')",
@@ -255,8 +280,8 @@ class PlaygroundScreen(TabbedViews, Screen):
     def action_goto(self) -> None:
         from .goto import GotoScreen
 
-        shape = self.setup.geometry.output_shape
-        if self.setup.geometry.size == 0:
+        shape = self.state.step_shape if self.state is not None else (0,)
+        if self.state is None or self.state.size == 0:
             self.notify("The output is empty: there is no step to go to.", severity="warning")
             return
 
@@ -281,12 +306,30 @@ class PlaygroundScreen(TabbedViews, Screen):
     def action_set_convention(self, name: str) -> None:
         self._edit(Propose({"convention": name}))
 
+    def action_set_padding_mode(self, name: str) -> None:
+        self._edit(Propose({"padding_mode": name}))
+
+    def action_toggle_transposed(self) -> None:
+        """Transposed convolution on (mode valid, zeros padding) or off."""
+        self._edit(ToggleTransposed())
+
+    def action_toggle_reading(self) -> None:
+        """Step a transposed convolution by input (scatter) or by output (gather)."""
+        if not self.setup.transposed:
+            self.notify(
+                "Scatter and gather are the two readings of a transposed convolution: "
+                "press u to turn it on.",
+                timeout=4,
+            )
+            return
+        self._edit(ToggleReading())
+
     def action_increase(self, name: str) -> None:
-        """One more stride, dilation or padding."""
+        """One more stride, dilation, padding or output padding."""
         self._edit(Bump(name, 1))
 
     def action_decrease(self, name: str) -> None:
-        """One less stride, dilation or padding (never below what is allowed)."""
+        """One less stride, dilation, padding or output padding (never below what is allowed)."""
         self._edit(Bump(name, -1))
 
     # -- focus, views and presets ------------------------------------------
