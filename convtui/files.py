@@ -225,6 +225,7 @@ def _read_npy(shown, file: Path, role: str) -> np.ndarray:
             )
         count = math.prod(shape)
         _too_big(shown, role, count, max(8, dtype.itemsize))
+        stream.seek(0)
         try:
             array = fmt.read_array(stream, allow_pickle=False)
         except (ValueError, EOFError, TypeError) as exc:
@@ -353,7 +354,8 @@ def _read_wav(shown, file: Path, role: str) -> np.ndarray:
             reason += ": convtui reads PCM WAV; save it as 16-bit PCM"
         raise FileDataError(shown, f"is not a WAV file convtui can read ({reason})") from None
     except (EOFError, struct.error, ValueError, OverflowError) as exc:
-        raise FileDataError(shown, f"is not a valid WAV file ({_first_line(exc)})") from None
+        reason = _first_line(exc) if str(exc) else "it ends too soon"
+        raise FileDataError(shown, f"is not a WAV file convtui can read ({reason})") from None
     frame = width * nchannels
     if len(data) < nframes * frame:
         raise FileDataError(
@@ -617,7 +619,7 @@ def fit_for_app(array, *, max_cells: int) -> tuple[np.ndarray, str]:
     while True:
         factor += 1
         if len(axes) == 1:  # one axis: the factor is known
-            factor = max(factor, math.ceil(array.size / max_cells))
+            factor = max(factor, array.size // (max_cells + 1) + 1)  # smallest f: n // f <= max
         factors = [min(factor, array.shape[a]) if a in axes else 1 for a in range(array.ndim)]
         shape = [n // f for n, f in zip(array.shape, factors)]
         if math.prod(shape) <= max_cells or all(shape[a] == 1 for a in axes):
@@ -634,7 +636,9 @@ def fit_for_app(array, *, max_cells: int) -> tuple[np.ndarray, str]:
     after = "×".join(str(n) for n in means.shape)
     left = [n - s * f for n, s, f in zip(array.shape, shape, factors)]
     words = {1: ["values"], 2: ["rows", "columns"], 3: ["planes", "rows", "columns"]}[array.ndim]
-    dropped = " and ".join(f"{n} {word}" for n, word in zip(left, words) if n)
+    dropped = " and ".join(
+        f"{n} {word if n > 1 else word[:-1]}" for n, word in zip(left, words) if n
+    )
     dropped = f"; the last {dropped} left out" if dropped else ""
     return means, (
         f"downsampled {before} → {after} (the mean of each {block} block{rounded}{dropped}) "
