@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "compare": "convtui.commands.compare",
     "code": "convtui.commands.code",
     "train": "convtui.commands.train",
+    "receptive-field": "convtui.commands.receptive_field",
     "lessons": "convtui.commands.lessons",
     "serve": "convtui.commands.serve",
 }
@@ -39,6 +40,7 @@ subcommands (each has --help):
   compare X W   the conventions lab: numpy, scipy, MATLAB, PyTorch, TensorFlow side by side
   code X W      a snippet that gives the same numbers in numpy, scipy, torch, matlab, tensorflow
   train         learn a kernel on a generated task (--task NAME), headless
+  receptive-field  the receptive field and jump of stacked layers: 3,3,3 --stride 1,2,1
   lessons       list the lessons and your progress
   serve         serve the app to a web browser (needs the 'web' extra)
 
