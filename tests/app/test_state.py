@@ -211,3 +211,126 @@ def test_a_transposed_setup_is_shown_with_its_outputs_stepped_by_gather():
     assert after.setup is transposed and after.error == ""
     assert after.result.output.tolist() == [1, 1, 3, 2, 5, 3, 3]
     assert (after.reading, after.size, after.step_shape) == ("gather", 7, (7,))
+
+
+# ------------------------------------------------ issue 15: transposed, padding modes
+
+
+def up(x=(1, 2, 3), w=(1, 1, 1), **options) -> PlaygroundState:
+    """A transposed setup, PyTorch's (no flip), stride 2 unless told."""
+    options = {"flip": False, "stride": 2, **options}
+    return PlaygroundState.start(Setup(list(x), list(w), "valid", transposed=True, **options))
+
+
+def test_u_turns_transposed_on_with_mode_valid_and_zeros_and_off_without_output_padding():
+    from convtui.app.state import ToggleTransposed
+
+    start = PlaygroundState.start(Setup([1, 2, 3], [1, 1, 1], padding_mode="circular"))
+    on = reduce(start, ToggleTransposed())
+    assert (on.setup.transposed, on.setup.mode, on.setup.padding_mode) == (True, "valid", "zeros")
+    # each x[i] spreads over i..i+2 (stride 1): 1, 1+2, 1+2+3, 2+3, 3
+    assert on.result.output.tolist() == [1, 3, 6, 5, 3] and on.error == ""
+    on = reduce(reduce(on, Bump("stride", 1)), Bump("output_padding", 1))
+    assert on.setup.geometry.output_padding == (1,)
+    off = reduce(on, ToggleTransposed())
+    assert (off.setup.transposed, off.setup.output_padding, off.setup.mode) == (False, 0, "valid")
+    assert off.error == ""
+
+
+def test_the_transposed_outputs_match_torch_conv_transpose1d():
+    torch = pytest.importorskip("torch")
+    state = up((1.0, 2.0, 3.0, 4.0), (1.0, 2.0, 3.0), output_padding=1)
+    expected = torch.nn.functional.conv_transpose1d(
+        torch.tensor([[[1.0, 2.0, 3.0, 4.0]]]),
+        torch.tensor([[[1.0, 2.0, 3.0]]]),
+        stride=2,
+        output_padding=1,
+    )
+    assert np.allclose(state.result.output, expected[0, 0].numpy())
+
+
+def test_output_padding_bumps_within_the_engine_bounds_and_says_why_past_them():
+    state = up()  # stride 2: output_padding 0 or 1
+    assert reduce(state, Bump("output_padding", -1)) is state  # never below 0
+    one = reduce(state, Bump("output_padding", 1))
+    assert one.setup.output_padding == 1 and one.result.output.size == 8  # 7 + 1
+    two = reduce(one, Bump("output_padding", 1))
+    assert two.setup is one.setup and "output_padding must be smaller" in two.error
+    back = reduce(two, Bump("output_padding", -1))
+    assert back.error == "" and back.setup.output_padding == 1
+
+
+def test_output_padding_without_transposed_is_refused_inline():
+    state = seed()
+    after = reduce(state, Bump("output_padding", 1))
+    assert after.setup is state.setup and "transposed" in after.error
+
+
+def test_b_cycles_every_padding_mode_and_each_fills_as_numpy_pad():
+    state = seed()  # full: two padded cells each side of 1 2 3 4
+    seen = []
+    for _ in range(5):
+        state = reduce(state, Cycle("padding_mode"))
+        seen.append(state.setup.padding_mode)
+        table = state.setup.geometry.source_index(0)
+        numpy_mode = {
+            "zeros": "constant",
+            "reflect": "reflect",
+            "replicate": "edge",
+            "circular": "wrap",
+            "symmetric": "symmetric",
+        }[state.setup.padding_mode]
+        padded = np.pad(np.array([1, 2, 3, 4]), 2, mode=numpy_mode)
+        copied = np.where(table >= 0, np.array([1, 2, 3, 4])[table], 0)
+        assert copied.tolist() == padded.tolist()
+    assert seen == ["reflect", "replicate", "circular", "symmetric", "zeros"]
+
+
+def test_a_padding_mode_on_a_transposed_setup_is_refused_and_the_last_good_one_kept():
+    state = up()
+    after = reduce(state, Cycle("padding_mode"))
+    assert after.setup is state.setup and "padding_mode must be 'zeros'" in after.error
+
+
+def test_m_reaches_causal_and_a_transposed_setup_refuses_every_mode_but_valid():
+    state = reduce(reduce(seed(), Cycle("mode")), Cycle("mode"))  # full → valid → same
+    state = reduce(state, Cycle("mode"))
+    assert state.setup.mode == "causal"
+    # y[i] = 5·x[i] + 6·x[i-1] + 7·x[i-2]: 5, 6+10, 7+12+15, 14+18+20
+    assert state.result.output.tolist() == [5, 16, 34, 52]
+    refused = reduce(up(), Cycle("mode"))
+    assert refused.setup.mode == "valid" and "mode must be 'valid'" in refused.error
+
+
+def test_z_switches_the_step_range_between_inputs_and_outputs():
+    from convtui.app.state import ToggleReading
+
+    state = up((1, 2, 3, 4), (1, 2, 3))  # 4 inputs, (4-1)·2 + 3 = 9 outputs
+    assert (state.reading, state.size, state.last_step) == ("gather", 9, 8)
+    scatter = reduce(state, ToggleReading())
+    assert (scatter.reading, scatter.size, scatter.step_shape) == ("scatter", 4, (4,))
+    assert reduce(scatter, GoTo(99)).step == 3  # the last input
+    # output 4 = x[1]·w[2] + x[2]·w[0]: the first input that lands there is x[1]
+    assert reduce(reduce(state, GoTo(4)), ToggleReading()).step == 1
+    # x[3] lands on outputs 6, 7, 8: gather goes to the first
+    assert reduce(reduce(scatter, GoTo(3)), ToggleReading()).step == 6
+
+
+def test_the_reading_stays_and_a_new_setup_keeps_the_step_inside_its_range():
+    from convtui.app.state import ToggleReading
+
+    scatter = reduce(reduce(up((1, 2, 3, 4, 5, 6)), ToggleReading()), GoTo(5))
+    shorter = reduce(scatter, Replace(Setup([1, 2], [1, 1], "valid", transposed=True)))
+    assert (shorter.reading, shorter.step, shorter.size) == ("scatter", 1, 2)
+    plain = reduce(shorter, Replace(SEED))  # not transposed: steps are outputs again
+    assert (plain.reading, plain.scattering, plain.size) == ("scatter", False, 6)
+
+
+def test_rows_of_a_2d_scatter_are_rows_of_the_input():
+    from convtui.app.state import ToggleReading
+
+    setup = Setup(np.arange(6).reshape(2, 3), np.ones((2, 2)), "valid", stride=2, transposed=True)
+    scatter = reduce(PlaygroundState.start(setup), ToggleReading())
+    assert scatter.step_shape == (2, 3) and scatter.size == 6
+    assert reduce(scatter, MoveRow(1)).step == 3  # one input row down: 3 inputs on
+    assert reduce(reduce(scatter, MoveRow(1)), MoveRow(1)).step == 3  # no third row
