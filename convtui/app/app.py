@@ -53,6 +53,12 @@ class ConvApp(LessonActions, SessionActions, DropStaleClicks, App):
             "Train a kernel",
             tooltip="Learn a kernel by backprop, live (the training pane)",
         ),
+        Binding(
+            "y",
+            "switch_mode('layer')",
+            "Layer screen",
+            tooltip="A conv layer: channels, filters, bias, activation, pooling, stacks",
+        ),
         *LESSON_BINDINGS,
         *SESSION_BINDINGS,
     ]
@@ -73,6 +79,7 @@ class ConvApp(LessonActions, SessionActions, DropStaleClicks, App):
         """Options for parts of the app that read them (sessions, lessons ...)."""
         self.add_mode("playground", lambda: PlaygroundScreen(self.initial_setup))
         self.add_mode("training", _training_screen)
+        self.add_mode("layer", _layer_screen)
 
     def on_mount(self) -> None:
         self.switch_mode("playground")
@@ -127,6 +134,12 @@ def _training_screen():
     from .screens.training import TrainingScreen  # imported on first use, not at start-up
 
     return TrainingScreen()
+
+
+def _layer_screen():
+    from .screens.layer import LayerScreen  # imported on first use, not at start-up
+
+    return LayerScreen()
 
 
 def setup_from_options(options: dict[str, Any]) -> Setup:

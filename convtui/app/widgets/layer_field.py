@@ -1,0 +1,75 @@
+"""The layer screen's field pane: which input cells the cursor's output depends on.
+
+One row per stage (each layer's convolution, and its pooling), from the stack's
+input up to the chosen layer, with the receptive field ``r`` and the jump ``j``
+(input cells between neighbouring outputs) after it, and the cells of that stage's
+input the cursor's output reads, walked back through each stage's geometry.  The
+formula is filled in for the last stage:
+
+    r_l = r_(l-1) + (k_l − 1)·d_l·j_(l-1),   j_l = j_(l-1)·s_l,   r_0 = j_0 = 1
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..layer_state import LayerState, field_rows
+from .lines import LinesPane
+
+__all__ = ["LayerField"]
+
+
+def _cells(ranges) -> str:
+    return " × ".join(f"{lo}..{hi}" for lo, hi in ranges)
+
+
+class LayerField(LinesPane, can_focus=True):
+    """The receptive field of the cursor's output, layer by layer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.border_title = "Receptive field [4]"
+
+    def lines(self, width: int, height: int) -> list[Text]:
+        state: LayerState | None = self.state
+        if state is None:
+            return []
+        rows = field_rows(state)
+        where = ", ".join(map(str, state.cell))
+        lines = [Text(f"z[map {state.feature}, at {where}] of layer {state.layer + 1} reads:")]
+        lines.append(
+            Text(f"{'stage':<14} {'k':>2} {'s':>2} {'d':>2} {'r':>4} {'j':>3}  reads", "bold")
+        )
+        for index, row in enumerate(rows):
+            what = "its input" if index == 0 else f"{rows[index - 1].what} out"
+            lines.append(
+                Text(
+                    f"{row.what:<14} {row.kernel:>2} {row.stride:>2} {row.dilation:>2} "
+                    f"{row.field:>4} {row.jump:>3}  {what} {_cells(row.cells)}"
+                )
+            )
+        last = rows[-1]
+        before = rows[-2] if len(rows) > 1 else None
+        r0, j0 = (before.field, before.jump) if before else (1, 1)
+        lines.append(Text(""))
+        lines.append(
+            Text.assemble(
+                ("r", "bold"),
+                f" = r_prev + (k−1)·d·j_prev = {r0} + ({last.kernel}−1)·{last.dilation}·{j0}"
+                f" = {last.field}",
+            )
+        )
+        lines.append(
+            Text.assemble(("j", "bold"), f" = j_prev·s = {j0}·{last.stride} = {last.jump}")
+        )
+        first = rows[0].cells
+        span = " × ".join(str(hi - lo + 1) for lo, hi in first)
+        lines.append(
+            Text(
+                f"The input cells {_cells(first)} ({span}) feed this output"
+                + ("" if len(rows) == 1 else f", through {len(rows)} stages")
+                + "; a cut at the edge is where padding or the input ends.",
+                style="dim",
+            )
+        )
+        return lines

@@ -1,0 +1,157 @@
+"""The layer screen's maps pane: the chosen layer's input channels and its feature maps.
+
+Each channel and each feature map is a block of numbers around the cursor, side by
+side (blocks wrap onto more lines when the pane is narrow).  The input cells the
+cursor's filter reads are lit in the channels it reads, and the cursor's output is
+lit in its feature map.  Feature maps show ``a = activation(z)``; with pooling a
+last row of blocks shows the pooled maps.  Only the cells on screen are drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+
+from ..formatting import number
+from ..layer_state import LayerState
+from .grid import CURRENT, WINDOW, side_by_side, window
+from .lines import LinesPane
+
+__all__ = ["LayerMaps", "map_block"]
+
+CELL = 5  # columns per number
+READ = "bold yellow"  # input cells the cursor's filter reads
+
+
+def _short(value: float) -> str:
+    text = number(value)
+    return text if len(text) < CELL else f"{value:.2g}"[: CELL - 1]
+
+
+def map_block(
+    title: str, values: np.ndarray, lit: set, lit_style: str, around, room: tuple[int, int]
+) -> list[Text]:
+    """A titled block of ``values`` (1-D or 2-D) in a window around ``around``.
+
+    >>> [t.plain for t in map_block("x", np.array([1.0, 2, 3]), {(1,)}, "bold", (1,), (1, 9))]
+    ['x', '    1    2    3']
+    """
+    if values.ndim == 1:  # one row
+        values, around, lit = values[None], (0, *around), {(0, *cell) for cell in lit}
+    at = tuple(around)
+    rows = window(values.shape[0], at[0], at[0], room[0])
+    cols = window(values.shape[1], at[1], at[1], room[1])
+    lines = [Text(title, style="bold")]
+    for r in rows:
+        line = Text()
+        for c in cols:
+            text = _short(values[r, c])
+            line.append(" " * (CELL - len(text)))
+            line.append(text, style=lit_style if (r, c) in lit else "")
+        lines.append(line)
+    return lines
+
+
+class LayerMaps(LinesPane, can_focus=True):
+    """The chosen layer's input channels and feature maps, around the cursor."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.border_title = "Feature maps [1]"
+
+    def lines(self, width: int, height: int) -> list[Text]:
+        state: LayerState | None = self.state
+        if state is None:
+            return []
+        if state.result is None:
+            return [Text("Computing the layer…", style="italic")]
+        values = state.result.layers[state.layer]
+        spec, g = state.spec, values.geometry
+        two_d = values.x.ndim == 3
+        room = (4, 5) if two_d else (1, max((width - 2) // CELL, 3))
+        lines = [Text(_shapes_line(state), style="dim")]
+        window_cells = g.window(state.cell)
+        read = {
+            tuple(cell)
+            for cell in np.stack(np.meshgrid(*window_cells, indexing="ij"), -1).reshape(
+                -1, len(window_cells)
+            )
+        }
+        centre = tuple(r[len(r) // 2] for r in window_cells)
+        centre = tuple(min(max(c, 0), n - 1) for c, n in zip(centre, values.x.shape[1:]))
+        per_group = values.x.shape[0] // spec.groups
+        first = state.feature // (spec.out_channels // spec.groups) * per_group
+        reads = range(first, first + per_group)
+        blocks = [
+            map_block(
+                f"{'input' if state.layer == 0 else 'in'} ch {c}",
+                values.x[c],
+                read if c in reads else set(),
+                READ,
+                centre,
+                room,
+            )
+            for c in range(values.x.shape[0])
+        ]
+        lines += _flow(blocks, width)
+        label = f"a = {spec.label}(z)" if spec.activation != "identity" else "z"
+        maps = [
+            map_block(
+                f"{label} map {f}",
+                values.a[f],
+                {state.cell} if f == state.feature else set(),
+                CURRENT,
+                state.cell,
+                room,
+            )
+            for f in range(spec.out_channels)
+        ]
+        lines += _flow(maps, width)
+        if spec.pool != "none":
+            pooled = tuple(c // 2 for c in state.cell)
+            lines += _flow(
+                [
+                    map_block(
+                        f"{spec.pool} pool {f}",
+                        values.out[f],
+                        {pooled} if f == state.feature else set(),
+                        WINDOW,
+                        pooled,
+                        room,
+                    )
+                    for f in range(spec.out_channels)
+                ],
+                width,
+            )
+        return lines
+
+
+def _flow(blocks: list[list[Text]], width: int, gap: int = 2) -> list[Text]:
+    """Blocks side by side, as many to a row as fit in ``width``."""
+    rows, row, used = [], [], 0
+    for block in blocks:
+        w = max(line.cell_len for line in block) + gap
+        if row and used + w > width:
+            rows.append(row)
+            row, used = [], 0
+        row.append(block)
+        used += w
+    if row:
+        rows.append(row)
+    lines = []
+    for row in rows:
+        lines += side_by_side(row, gap)
+    return lines
+
+
+def _shapes_line(state: LayerState) -> str:
+    values = state.result.layers[state.layer]
+    spec = state.spec
+
+    def shape(a) -> str:
+        return "×".join(map(str, a.shape))
+
+    text = f"layer {state.layer + 1}: input {shape(values.x)} → z {shape(values.z)}"
+    if spec.pool != "none":
+        text += f" → {spec.pool} pool {shape(values.out)}"
+    return text
