@@ -138,6 +138,8 @@ class PlaygroundScreen(TabbedViews, Screen):
         Binding("k", "edit('kernel')", "Edit kernel", show=False),
         Binding("r", "edit('presets')", "Presets list", show=False),
         Binding("n", "next_preset", "Next preset", show=False),
+        Binding("F", "open_file", "Open a file", show=False),
+        Binding("W", "save_output", "Save output", show=False),
         Binding("1", "view('setup')", "Show setup", show=False),
         Binding("2", "view('slide')", "Show slide", show=False),
         Binding("3", "view('matrix')", "Show matrix", show=False),
@@ -367,6 +369,45 @@ class PlaygroundScreen(TabbedViews, Screen):
         preset = PRESETS[self._preset]
         self._edit(Replace(preset.setup))
         self.notify(f"{preset.name}: {preset.note}", timeout=3)
+
+    def action_open_file(self) -> None:
+        """A file, or a shipped sample, as the input or the kernel (a dialog)."""
+        from .open_file import OpenFileScreen
+
+        def shown(note: str | None) -> None:
+            if note:  # what was opened, and any downsampling or cropping: never silent
+                self.notify(note, title="Opened", timeout=8)
+
+        self.app.push_screen(OpenFileScreen(self.setup, self._propose_or_refuse), shown)
+
+    def _propose_or_refuse(self, changes: dict) -> str:
+        """Show ``changes`` if the engine accepts them; else the reason, nothing changed."""
+        old = self.state
+        if old is None:
+            return "the playground is still starting"
+        try:
+            setup = old.setup.replace(**changes)
+        except ValueError as exc:
+            return str(exc)
+        self._edit(Replace(setup))
+        if self.state.setup is not setup:  # refused: back to the state as it was
+            refused, self.state = self.state.error, old
+            return refused
+        return ""
+
+    def action_save_output(self) -> None:
+        """The output to a file (a dialog); the image scale, if any, is shown."""
+        from .save_output import SaveOutputScreen
+
+        if self.state is None or self.state.result is None:
+            self.notify("The output is still being computed: save it in a moment.")
+            return
+
+        def saved(line: str | None) -> None:
+            if line:
+                self.notify(line, title="Saved", timeout=8)
+
+        self.app.push_screen(SaveOutputScreen(self.state.result.output), saved)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("next_row", "previous_row"):

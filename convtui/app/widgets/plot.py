@@ -124,6 +124,7 @@ class PlotPane(Widget, can_focus=True):
         # the pictures and the 3-D note are made the first time a setup needs them:
         # a 1-D start (the seed) neither imports nor mounts them (bench/tui.py)
         self._pictures = None
+        self._images = None  # a large 2-D input's image view (.image_view)
         self._other = None
         self._ndim = 0
         self._drawn = None
@@ -150,6 +151,8 @@ class PlotPane(Widget, can_focus=True):
             self.mount(self._other)
         if self._pictures is not None:
             self._pictures.display = ndim == 2
+        if self._images is not None and ndim != 2:
+            self._images.display = False
         if self._other is not None:
             self._other.display = ndim > 2
         if ndim != self._ndim:
@@ -163,7 +166,8 @@ class PlotPane(Widget, can_focus=True):
         self._show(ndim)
         if ndim == 2:
             self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"
-            self._pictures.state = state
+            images = self._image_view(state)
+            (self._pictures if images is None else images).state = state
             return
         if ndim != 1 or state.result is None:
             return
@@ -174,6 +178,22 @@ class PlotPane(Widget, can_focus=True):
         left_out = self._lines.show(plot_series(state.setup, state.result))
         self.border_subtitle = f"{left_out} NaN/inf not drawn" if left_out else ""
 
+    def _image_view(self, state):
+        """The image view, shown for a large input unless the numbers are; else None."""
+        from .image_view import IMAGE_VIEW_CELLS, available
+
+        wanted = state.setup.input.size >= IMAGE_VIEW_CELLS and not self._pictures.numbers
+        if wanted and available() and self._images is None:
+            from .image_view import ImageView
+
+            self._images = ImageView()
+            self.mount(self._images)
+        shown = wanted and self._images is not None
+        if self._images is not None:
+            self._images.display = shown
+        self._pictures.display = not shown
+        return self._images if shown else None
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "toggle_numbers":
             return self._ndim == 2
@@ -182,3 +202,5 @@ class PlotPane(Widget, can_focus=True):
     def action_toggle_numbers(self) -> None:
         self._pictures.numbers = not self._pictures.numbers
         self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"
+        if self.state is not None:  # the image view or the pictures, whichever now shows
+            self.watch_state(self.state)
