@@ -4,6 +4,8 @@ Accepted: ``1, 2, 3``, ``1 2 3``, ``[1, 2, 3]``; rows split by ``;`` or new line
 (``1 2; 3 4``); nested brackets ``[[1, 2], [3, 4]]`` (up to three levels).  Numbers
 are ints, decimals, exponents, ``nan``, ``inf`` and complex ``2j`` / ``1+2j``.
 The scanner is one pass over the text, so time is linear in its length.
+Where a kernel is typed, ``parse_array(text, kernel=True)`` also takes a named
+kernel (``sobel-x``, ``box 5``: :mod:`convtui.engine.kernels`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
+
+from .kernels import looks_like_a_name, named_kernel, unknown_name_message
 
 __all__ = ["MAX_ELEMENTS", "ParseError", "parse_array"]
 
@@ -206,10 +210,12 @@ def _shape_of(value) -> tuple:
     return (len(value),)
 
 
-def parse_array(text: str) -> np.ndarray:
+def parse_array(text: str, *, kernel: bool = False) -> np.ndarray:
     """Parse text such as ``"1, 2, 3"`` or ``"1 2; 3 4"`` into an array.
 
     Ints stay ints (int64); any decimal makes the array float, any ``j`` complex.
+    With ``kernel=True`` a kernel's name is accepted too (``"sobel-x"``,
+    ``"box 5"``), and a word that names none is answered with the names.
 
     Raises
     ------
@@ -231,9 +237,21 @@ def parse_array(text: str) -> np.ndarray:
     Traceback (most recent call last):
     ...
     convtui.engine.parse.ParseError: empty field: two commas in a row (at character 3)
+    >>> parse_array("gaussian 3", kernel=True)
+    array([[1, 2, 1],
+           [2, 4, 2],
+           [1, 2, 1]])
     """
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}", 0, "")
+    if kernel and looks_like_a_name(text):
+        try:
+            named = named_kernel(text)
+        except ValueError as exc:
+            raise ParseError(str(exc), len(text) - len(text.lstrip()), text) from None
+        if named is None:
+            raise ParseError(unknown_name_message(text), len(text) - len(text.lstrip()), text)
+        return named
     scanner = _Scanner(text)
     scanner.skip_space(newlines=True)
     if scanner.peek() == "":
