@@ -21,6 +21,7 @@ __all__ = [
     "flag_message",
     "parse_text_array",
     "per_axis_number",
+    "read_file_array",
     "setup_from_args",
     "whole_number",
 ]
@@ -180,13 +181,26 @@ def flag_message(message: str) -> str:
     return message
 
 
-def parse_text_array(text: str, flag: str):
-    """parse_array, with a ParseError turned into a UsageError naming the flag."""
+def parse_text_array(text: str, flag: str, *, kernel: bool = False):
+    """parse_array, with a ParseError turned into a UsageError naming the flag.
+
+    ``kernel=True`` takes a named kernel too (``sobel-x``, ``box 5``).
+    """
     from ..engine.parse import ParseError, parse_array
 
     try:
-        return parse_array(text)
+        return parse_array(text, kernel=kernel)
     except ParseError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def read_file_array(path: str, flag: str, role: str = "input"):
+    """read_array, with a FileDataError turned into a UsageError naming the flag and file."""
+    from ..files import FileDataError, read_array
+
+    try:
+        return read_array(path, role=role)
+    except FileDataError as exc:
         raise UsageError(f"{flag}: {exc}") from None
 
 
@@ -201,7 +215,7 @@ def setup_from_args(args, x, w, input_flag: str = "X", kernel_flag: str = "W"):
     if isinstance(x, str):
         x = parse_text_array(x, input_flag)
     if isinstance(w, str):
-        w = parse_text_array(w, kernel_flag)
+        w = parse_text_array(w, kernel_flag, kernel=True)
     try:
         setup = Setup(
             x,

@@ -23,6 +23,7 @@ from .args import (
     UsageError,
     add_layer_arguments,
     add_setup_arguments,
+    read_file_array,
     setup_from_args,
 )
 
@@ -41,19 +42,43 @@ examples:
   convtui conv 1,2,3 1,10,100 --transposed --correlate --stride 2 --steps
                                              PyTorch's conv_transpose1d, scatter and gather
   echo 1 2 3 | convtui conv - 1,1           X from standard input
+  convtui conv --input-file sample:shapes --kernel sobel-x --correlate --mode same --out e.png
+                                             an image's edges, written as an image
+  convtui conv --input-file rec.wav --kernel "mean 5" --out smooth.wav
 arrays: "1,2,3", "1 2 3" or "[1, 2, 3]"; rows split by ";" (quote them).
+files: .npy, .csv/.txt, .wav, .png/.jpg/.bmp/.gif; sample:NAME is a shipped sample
+({samples}).
 """
 
 
 def build_parser() -> ArgumentParser:
+    from ..engine.kernels import kernel_help
+    from ..samples import SAMPLES
+
     parser = ArgumentParser(
         prog="convtui conv",
         description="Convolve X with the kernel W and print the result.",
-        epilog=EXAMPLES,
+        epilog=EXAMPLES.format(samples=", ".join(SAMPLES)) + kernel_help() + "\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("x", metavar="X", help='the input, e.g. "1,2,3,4"; "-" reads stdin')
-    parser.add_argument("w", metavar="W", help='the kernel, e.g. "5,6,7"')
+    parser.add_argument(
+        "x", metavar="X", nargs="?", help='the input, e.g. "1,2,3,4"; "-" reads stdin'
+    )
+    parser.add_argument(
+        "w", metavar="W", nargs="?", help='the kernel, e.g. "5,6,7" or a name: "sobel-x"'
+    )
+    parser.add_argument("--input", metavar="TEXT", help="the input, instead of X")
+    parser.add_argument("--kernel", metavar="TEXT", help="the kernel, instead of W")
+    parser.add_argument(
+        "--input-file", metavar="PATH", help="read the input from a file (or sample:NAME)"
+    )
+    parser.add_argument("--kernel-file", metavar="PATH", help="read the kernel from a file")
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help="write the output to .npy, .csv, .txt, .wav or an image (.png, .bmp, .jpg)",
+    )
+    parser.add_argument("--force", action="store_true", help="let --out write over a file")
     add_setup_arguments(parser)
     add_layer_arguments(parser)
     parser.add_argument("--steps", action="store_true", help="print every step's sum")
@@ -67,11 +92,55 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+def _sources(args):
+    """(input, kernel, input flag, kernel flag): each from its flag, else the positionals.
+
+    Positionals fill what no flag gives, in order: ``--input-file a.wav 1,1`` takes
+    ``1,1`` as the kernel.  Parsers without the flags (``code``'s) take X and W.
+    """
+    given = {}
+    for role, text_flag, file_flag in (
+        ("input", "--input", "--input-file"),
+        ("kernel", "--kernel", "--kernel-file"),
+    ):
+        text = getattr(args, text_flag[2:].replace("-", "_"), None)
+        path = getattr(args, file_flag[2:].replace("-", "_"), None)
+        if text is not None and path is not None:
+            raise UsageError(f"{text_flag} and {file_flag} both give the {role}: give one")
+        if text is not None:
+            given[role] = (text, text_flag, False)
+        elif path is not None:
+            given[role] = (path, file_flag, True)
+    positionals = [p for p in (args.x, args.w) if p is not None]
+    for role, name in (("input", "X"), ("kernel", "W")):
+        if role not in given and positionals:
+            given[role] = (positionals.pop(0), name, False)
+    if positionals:
+        raise UsageError(
+            f"unrecognized arguments: {positionals[0]} (the input and the kernel are given)"
+        )
+    missing = [
+        (role, name) for role, name in (("input", "X"), ("kernel", "W")) if role not in given
+    ]
+    if missing:
+        names = ", ".join(name for _, name in missing)
+        flags = ", ".join(f"--{role} TEXT or --{role}-file PATH" for role, _ in missing)
+        raise UsageError(f"the following arguments are required: {names} (or {flags})")
+    return given["input"], given["kernel"]
+
+
 def build_setup(args):
-    """The Setup for parsed X, W and options (UsageError naming what is wrong)."""
-    if args.w.strip() == "-":
-        raise UsageError("W: only X can be read from standard input ('-')")
-    return setup_from_args(args, input_text(args.x, "X"), args.w, "X", "W")
+    """The Setup for parsed X, W (or their flags and files) and options (UsageError)."""
+    (x, x_flag, x_file), (w, w_flag, w_file) = _sources(args)
+    if x_file:
+        x = read_file_array(x, x_flag, "input")
+    else:
+        x = input_text(x, x_flag)
+    if w_file:
+        w = read_file_array(w, w_flag, "kernel")
+    elif w.strip() == "-":
+        raise UsageError(f"{w_flag}: only X can be read from standard input ('-')")
+    return setup_from_args(args, x, w, x_flag, w_flag)
 
 
 def _name(letter: str, index) -> str:
@@ -357,6 +426,8 @@ def run(argv: list[str]) -> int:
     if isinstance(args, int):  # --help was printed
         return args
     setup = build_setup(args)
+    if args.out is not None:  # before computing: a refusal should not wait for the result
+        _checked_out(args)
     try:
         result = setup.compute()
     except (ValueError, OverflowError) as exc:  # MemoryLimitError is a ValueError
@@ -371,8 +442,34 @@ def run(argv: list[str]) -> int:
         sections.append(steps_text(result))
     if args.matrix:
         sections.append(matrix_text(result))
-    if not sections:
+    if args.out is not None:
+        sections.append(_write_output(args, result))
+    elif not sections:
         output = result.output
         sections.append(format_array(output) if output.size else empty_reason(result.geometry))
     print("\n\n".join(sections))
     return 0
+
+
+def _checked_out(args) -> None:
+    from ..files import FileDataError, check_out_path
+
+    try:
+        check_out_path(args.out, force=args.force)
+    except FileDataError as exc:
+        raise UsageError(f"--out: {exc}") from None
+
+
+def _write_output(args, result) -> str:
+    """Write the output to --out; the line that says what was written (and its scale)."""
+    from ..files import FileDataError, resolve_path, sample_rate, write_array
+
+    if result.output.size == 0:
+        raise UsageError(f"--out: {empty_reason(result.geometry)}: nothing to write")
+    rate = None
+    if args.input_file is not None and resolve_path(args.input_file).suffix.lower() == ".wav":
+        rate = sample_rate(args.input_file)  # the result plays at the input's speed
+    try:
+        return write_array(args.out, result.output, force=args.force, sample_rate=rate)
+    except FileDataError as exc:
+        raise UsageError(f"--out: {exc}") from None
