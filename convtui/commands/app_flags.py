@@ -16,6 +16,7 @@ from .args import (
     add_layer_arguments,
     add_setup_arguments,
     parse_text_array,
+    read_file_array,
     setup_from_args,
 )
 
@@ -30,12 +31,20 @@ def build_parser() -> ArgumentParser:
         prog="convtui",
         description="A terminal tutor and playground for the convolution that CNNs use.",
     )
-    parser.add_argument(
+    inputs = parser.add_mutually_exclusive_group()
+    inputs.add_argument(
         "--input", metavar="TEXT", help='e.g. "1, 2, 3" or "1 2; 3 4" (default: 1, 2, 3, 4)'
     )
-    parser.add_argument(
-        "--kernel", metavar="TEXT", help='e.g. "5, 6, 7" (default: 5, 6, 7; a 3×3 blur in 2-D)'
+    inputs.add_argument(
+        "--input-file", metavar="PATH", help="an image, .wav, .csv or .npy (or sample:NAME)"
     )
+    kernels = parser.add_mutually_exclusive_group()
+    kernels.add_argument(
+        "--kernel",
+        metavar="TEXT",
+        help='e.g. "5, 6, 7" or "sobel-x" (default: 5, 6, 7; a 3×3 blur in 2-D)',
+    )
+    kernels.add_argument("--kernel-file", metavar="PATH", help="the kernel from a file")
     add_setup_arguments(parser)
     add_layer_arguments(parser)
     parser.add_argument(
@@ -63,7 +72,13 @@ def app_options(argv: list[str]) -> dict:
     """
     args = build_parser().parse_args(argv)
     x = SEED.input if args.input is None else parse_text_array(args.input, "--input")
-    w = kernel_for(x.ndim) if args.kernel is None else parse_text_array(args.kernel, "--kernel")
+    if args.input_file is not None:
+        x = read_file_array(args.input_file, "--input-file", "input")
+    w = kernel_for(x.ndim)
+    if args.kernel is not None:
+        w = parse_text_array(args.kernel, "--kernel", kernel=True)
+    elif args.kernel_file is not None:
+        w = read_file_array(args.kernel_file, "--kernel-file", "kernel")
     options = {"setup": setup_from_args(args, x, w)}
     if args.lesson is not None:
         options["lesson"] = _lesson_number(args.lesson)
