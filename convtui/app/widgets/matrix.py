@@ -436,7 +436,8 @@ class MatrixPane(LinesPane, can_focus=True):
 
     @staticmethod
     def _several(view, rows, cols, taps, sums, count, current, current_is_row, width):
-        """The current row's (or column's) entries that hold several weights, named."""
+        """The current row's (or column's) entries that hold several weights, named
+        (on one line: the rows keep their room)."""
         g = view.geometry
         if current_is_row:
             if current not in rows:
@@ -461,8 +462,7 @@ class MatrixPane(LinesPane, can_focus=True):
             parts.append(f"{view.name}[{r},{c}] = {weights} = {number(total)}")
         if not parts:
             return []
-        where = "this row" if current_is_row else "this column"
-        line = Text(f"several weights in {where}: " + ", ".join(parts), style=SEVERAL)
+        line = Text("sums: " + ", ".join(parts), style=SEVERAL)
         if line.cell_len > width:
             line.truncate(width - 1)
             line.append("…")
