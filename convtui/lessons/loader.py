@@ -9,7 +9,8 @@ number).  Adding a lesson is adding a file; nothing else changes.
   setup starts from the previous page's (the first from x = 1, 2, 3, 4 and
   w = 5, 6, 7), so a page names only what changes.  Keys: ``input``, ``kernel``
   (array text like ``1 2; 3 4``, or ``sine(64)``, ``step(12)``, ``box(5)``,
-  ``ramp(8)``, ``noise(64)``, ``image(10)``) and every other ``Setup`` option:
+  ``ramp(8)``, ``noise(64)``, ``noisy(64)``, ``image(10)``, ``volume(4)``; a 3-D
+  array as nested brackets) and every other ``Setup`` option:
   ``mode``, ``flip`` (true/false), ``stride``, ``dilation``, ``padding``,
   ``padding_mode``, ``convention``, ``transposed`` (true/false),
   ``output_padding``; the view: ``focus`` (a

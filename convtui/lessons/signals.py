@@ -1,4 +1,5 @@
-"""Named inputs a lesson can ask for instead of typing numbers: ``sine(64)``, ``image()``.
+"""Named inputs a lesson can ask for instead of typing numbers: ``sine(64)``,
+``noisy(64)``, ``image()``, ``volume(4)``.
 
 Everything is generated here with numpy, so nothing is downloaded and every lesson
 gets the same numbers every time.
@@ -59,6 +60,31 @@ def noise(n: int = 64, seed: int = 0) -> np.ndarray:
     return np.round(np.random.default_rng(seed).uniform(-1, 1, n), 2)
 
 
+def noisy(n: int = 64, periods: float = 2.0, amount: float = 0.4, seed: int = 0) -> np.ndarray:
+    """A sine wave with noise added, rounded to 2 decimals, reproducible by seed.
+
+    The noise is :func:`noise` scaled by ``amount``, so the same seed gives the same
+    wiggles every time.
+
+    >>> noisy(4, 1, 0).tolist()
+    [0.0, 1.0, 0.0, -1.0]
+    """
+    return np.round(sine(n, periods) + amount * noise(n, seed), 2)
+
+
+def volume(size: int = 4) -> np.ndarray:
+    """A small 3-D grey-level block: a bright cube (9) inside a dark one (0).
+
+    >>> v = volume(4)
+    >>> v.shape, int(v[1, 1, 1]), int(v[0, 0, 0]), int(v.sum())
+    ((4, 4, 4), 9, 0, 72)
+    """
+    block = np.zeros((size, size, size), dtype=np.int64)
+    inner = slice(size // 4, 3 * size // 4)
+    block[inner, inner, inner] = 9
+    return block
+
+
 def image(size: int = 10) -> np.ndarray:
     """A small grey-level picture: a bright square on a dark ground with a lit corner.
 
@@ -83,6 +109,8 @@ GENERATORS = {
     "ramp": ramp,
     "noise": noise,
     "image": image,
+    "noisy": noisy,
+    "volume": volume,
 }
 
 _CALL = re.compile(r"^\s*([a-z]+)\s*\(\s*([^()]*)\)\s*$")

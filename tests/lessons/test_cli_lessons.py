@@ -43,23 +43,25 @@ def test_check_reports_file_and_line(tmp_path, capsys):
 
 
 def test_a_lesson_begun_shows_its_pages_seen_and_exercises_solved(monkeypatch, tmp_path, capsys):
-    # what the app's list says as "1/5 solved": lesson 1 has 4 pages and 5 exercises
+    # what the app's list says as "1/N solved", with lesson 1's page and exercise counts
+    lesson = load_course()[0]
+    pages, exercises = len(lesson.pages), len(lesson.exercises)
     monkeypatch.setenv("CONVTUI_DATA_DIR", str(tmp_path))
     progress = Progress.load()
     progress.see(1, 1)
     progress.see(1, 2)
-    progress.solve(1, "p1.1")
+    progress.solve(1, lesson.exercises[0].id)
     progress.save()
     assert main(["lessons"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(" 1  A weighted sum")
-    assert lines[0].endswith("4 pages  2/4 pages seen, 1/5 solved")
-    assert lines[1].endswith("4 pages")  # lesson 2 not begun: nothing more
+    assert lines[0].endswith(f"{pages} pages  2/{pages} pages seen, 1/{exercises} solved")
+    assert lines[1].endswith(f"{len(load_course()[1].pages)} pages")  # lesson 2 not begun
     assert main(["lessons", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)[0]
     assert (first["pages_seen"], first["solved"], first["exercises"], first["done"]) == (
         2,
         1,
-        5,
+        exercises,
         False,
     )

@@ -46,9 +46,18 @@ def test_every_file_in_the_folder_is_a_lesson():
     assert len(list(LESSON_DIR.glob("*.md"))) == len(COURSE)
 
 
-def test_the_first_page_of_the_seed_lessons_uses_the_seed_example():
-    lesson3 = COURSE[2]
-    assert lesson3.pages[0].setup.compute().output.tolist() == [5, 16, 34, 52, 45, 28]
+def test_the_seed_example_is_taught_unflipped_first_and_flipped_in_lesson_4():
+    """Lessons 1-3 slide the kernel as written (what CNN libraries compute); lesson 4
+    introduces the flip with the seed thread's 5, 16, 34, 52, 45, 28 (numpy.convolve)."""
+    x, w = [1, 2, 3, 4], [5, 6, 7]
+    for lesson in COURSE[:3]:
+        for page in lesson.pages:
+            assert not page.setup.flip, f"lesson {lesson.number} page {page.number} flips"
+            assert all(not e.setup.flip for e in page.exercises)
+    lesson3, lesson4 = COURSE[2], COURSE[3]
+    assert lesson3.pages[0].setup.compute().output.tolist() == np.correlate(x, w).tolist()
+    first = lesson4.pages[0].setup
+    assert first.flip and first.compute().output.tolist() == np.convolve(x, w).tolist()
 
 
 def _peer_output(setup: Setup):
@@ -66,6 +75,9 @@ def _peer_output(setup: Setup):
             return None  # np.correlate centres an even kernel differently
         return run(setup.input, setup.kernel, setup.mode)
     signal = pytest.importorskip("scipy.signal")
+    if setup.input.ndim == 3:  # scipy's n-d functions, direct so that integers stay exact
+        run = signal.convolve if setup.flip else signal.correlate
+        return run(setup.input, setup.kernel, setup.mode, method="direct")
     run = signal.convolve2d if setup.flip else signal.correlate2d
     return run(setup.input, setup.kernel, setup.mode)
 
