@@ -26,6 +26,7 @@ scatters the column gradients back tap by tap (one pass per kernel tap).
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -42,6 +43,12 @@ __all__ = [
 ]
 
 _LAYER_PADDINGS = ("valid", "same")
+
+# Each thread keeps its temporaries (padded input, im2col columns, their gradients) to
+# reuse on the next call: a fresh buffer of a few MB costs more in page faults than
+# the matrix product that fills it (bench/layer.py).  Buffers above the cap are not kept.
+_SCRATCH = threading.local()
+_SCRATCH_CAP = 64 * 2**20
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -159,8 +166,28 @@ def _transposed_plan(x_shape, w_shape, stride, padding, output_padding, dilation
     )
 
 
+def _scratch(xp, shape, dtype, slot: str):
+    """An uninitialised temporary array, from this thread's reusable buffer ``slot``.
+
+    Never hand one back to the caller: the next call in this thread overwrites it.
+    """
+    nbytes = math.prod(shape) * np.dtype(dtype).itemsize
+    if xp is not np or nbytes > _SCRATCH_CAP:
+        return xp.empty(shape, dtype=dtype)
+    buffers = getattr(_SCRATCH, "buffers", None)
+    if buffers is None:
+        buffers = _SCRATCH.buffers = {}
+    buffer = buffers.get(slot)
+    if buffer is None or buffer.nbytes < nbytes:
+        buffer = buffers[slot] = np.empty(nbytes, dtype=np.uint8)
+    return buffer[:nbytes].view(dtype).reshape(shape)
+
+
 def _pad_batch(xp, x, g: Geometry):
-    """The spatial axes of ``(N, C, *spatial)`` padded, and filled, as the geometry says."""
+    """The spatial axes of ``(N, C, *spatial)`` padded, and filled, as the geometry says.
+
+    A temporary (see :func:`_scratch`) when there is padding to add.
+    """
     if all(b == 0 and a == 0 for b, a in g.pad):
         return xp.ascontiguousarray(x)
     if g.padding_mode != "zeros":
@@ -168,7 +195,8 @@ def _pad_batch(xp, x, g: Geometry):
         for axis in range(g.ndim):
             x = xp.take(x, xp.asarray(g.source_index(axis)), axis=2 + axis)
         return xp.ascontiguousarray(x)
-    padded = xp.zeros(x.shape[:2] + g.padded_shape, dtype=x.dtype)
+    padded = _scratch(xp, x.shape[:2] + g.padded_shape, x.dtype, "padded")
+    padded.fill(0)
     padded[_inner(g)] = x
     return padded
 
@@ -226,12 +254,14 @@ def _columns(xp, padded, g: Geometry, groups: int):
         windows = xp.lib.stride_tricks.as_strided(padded, shape=shape, strides=strides)
     taps = math.prod(g.kernel_shape)
     check_memory(n * c * taps * g.size * padded.itemsize, "the im2col columns")
-    return xp.ascontiguousarray(windows.reshape(n, groups, c // groups * taps, g.size))
+    columns = _scratch(xp, shape, padded.dtype, "columns")
+    columns[...] = windows  # one copy, into a buffer laid out as the columns
+    return columns.reshape(n, groups, c // groups * taps, g.size)
 
 
-def _matmul(xp, a, b):
+def _matmul(xp, a, b, out=None):
     """``a @ b``, as an outer product when the summed axis has length 1 (matmul is slow there)."""
-    return a * b if a.shape[-1] == 1 else xp.matmul(a, b)
+    return xp.multiply(a, b, out=out) if a.shape[-1] == 1 else xp.matmul(a, b, out=out)
 
 
 def _input_gradient(xp, kernels, grads, g: Geometry, c_in: int):
@@ -240,10 +270,16 @@ def _input_gradient(xp, kernels, grads, g: Geometry, c_in: int):
     The column gradients are scattered back to the padded cells each tap touched,
     then folded onto the inputs (:func:`_fold_padding`).
     """
-    n = grads.shape[0]
-    grad_columns = _matmul(xp, kernels.transpose(0, 2, 1), grads)
+    n, groups, _, steps = grads.shape
+    dtype = np.result_type(kernels.dtype, grads.dtype)
+    grad_columns = _scratch(xp, (n, groups, kernels.shape[2], steps), dtype, "grad_columns")
+    _matmul(xp, kernels.transpose(0, 2, 1), grads, out=grad_columns)
     grad_columns = grad_columns.reshape((n, c_in) + g.kernel_shape + g.output_shape)
-    grad_padded = xp.zeros((n, c_in) + g.padded_shape, dtype=grad_columns.dtype)
+    if g.padded_shape == g.input_shape:  # nothing to fold: this array is the result
+        grad_padded = xp.zeros((n, c_in) + g.padded_shape, dtype=dtype)
+    else:
+        grad_padded = _scratch(xp, (n, c_in) + g.padded_shape, dtype, "grad_padded")
+        grad_padded.fill(0)
     for tap in np.ndindex(*g.kernel_shape):
         grad_padded[(slice(None), slice(None)) + _tap_slices(g, tap)] += grad_columns[
             (slice(None), slice(None)) + tap
