@@ -53,6 +53,8 @@ class Session:
 
     setup: Setup
     progress: dict = field(default_factory=dict)
+    layer: dict | None = None
+    """The layer screen's state as plain JSON data (files written before have none)."""
 
 
 def autosave_path() -> Path:
@@ -60,7 +62,7 @@ def autosave_path() -> Path:
     return data_dir() / "autosave.json"
 
 
-def _document(setup: Setup, progress: dict | None) -> str:
+def _document(setup: Setup, progress: dict | None, layer: dict | None = None) -> str:
     if not isinstance(setup, Setup):
         raise TypeError(f"setup must be a Setup, got {type(setup).__name__}")
     progress = {} if progress is None else progress
@@ -72,6 +74,10 @@ def _document(setup: Setup, progress: dict | None) -> str:
         "setup": setup.to_dict(),
         "progress": progress,
     }
+    if layer is not None:
+        if not isinstance(layer, dict):
+            raise TypeError(f"layer must be a dict, got {type(layer).__name__}")
+        document["layer"] = layer
     try:
         return json.dumps(document, indent=1) + "\n"
     except (TypeError, ValueError) as exc:
@@ -79,9 +85,14 @@ def _document(setup: Setup, progress: dict | None) -> str:
 
 
 def save_session(
-    path, setup: Setup, progress: dict | None = None, *, make_folders: bool = True
+    path,
+    setup: Setup,
+    progress: dict | None = None,
+    *,
+    make_folders: bool = True,
+    layer: dict | None = None,
 ) -> None:
-    """Write ``setup`` and ``progress`` to ``path`` atomically.
+    """Write ``setup`` and ``progress`` (and the layer screen's ``layer``) to ``path`` atomically.
 
     Missing parent folders are created, or with ``make_folders=False`` (a path a
     person typed, where a typo must not make folders) refused.  On any failure the
@@ -94,7 +105,7 @@ def save_session(
     convtui.sessions.SessionError: the folder .../typo does not exist: nothing was saved
     """
     path = Path(path)
-    text = _document(setup, progress)
+    text = _document(setup, progress, layer)
     if not make_folders and not path.parent.exists():
         raise SessionError(f"the folder {path.parent} does not exist: nothing was saved")
     tmp_name = None
@@ -174,7 +185,10 @@ def load_session(path) -> Session:
         setup = Setup.from_dict(document.get("setup"))
     except (ValueError, TypeError, OverflowError) as exc:
         raise SessionError(f"{path} holds an invalid setup: {exc}") from None
-    return Session(setup, progress)
+    layer = document.get("layer")
+    if layer is not None and not isinstance(layer, dict):
+        raise SessionError(f'{path}: "layer" must be an object, got {type(layer).__name__}')
+    return Session(setup, progress, layer)
 
 
 def app_session_options(open_path=None, fresh: bool = False) -> dict:

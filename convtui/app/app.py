@@ -82,7 +82,7 @@ class ConvApp(LessonActions, SessionActions, DropStaleClicks, App):
         self.add_mode("layer", _layer_screen)
 
     def on_mount(self) -> None:
-        self.switch_mode("playground")
+        self.switch_mode(self.options.get("screen", "playground"))  # --screen
         welcome = self.options.get("welcome")
         if welcome is not None:
             self.call_after_refresh(self._welcome, Path(welcome))

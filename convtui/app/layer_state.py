@@ -24,7 +24,7 @@ one output cell (``feature``, ``cell``) of the chosen ``layer``'s ``z``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -156,6 +156,70 @@ class LayerState:
         state = _with_weights(state, specs, weights, biases)
         _check_shapes(state)
         return _computed(state)
+
+    def to_dict(self) -> dict:
+        """The state as plain JSON data (a session file's ``layer`` section)."""
+        return {
+            "x": self.x.tolist(),
+            "name": self.name,
+            "seed": self.seed,
+            "layers": [asdict(spec) for spec in self.specs],
+            "weights": [w.tolist() for w in self.weights],
+            "biases": [b.tolist() for b in self.biases],
+            "layer": self.layer,
+            "feature": self.feature,
+            "cell": list(self.cell),
+        }
+
+    @classmethod
+    def from_dict(cls, data) -> LayerState:
+        """The state :meth:`to_dict` wrote; ValueError naming what is wrong.
+
+        >>> state = LayerState.start(np.array([[1, 2, 3, 4]]))
+        >>> again = LayerState.from_dict(state.to_dict())
+        >>> np.array_equal(again.result.layers[0].z, state.result.layers[0].z)
+        True
+        >>> LayerState.from_dict({"x": [[1, 2]], "layers": [{"kernel": "big"}]})
+        Traceback (most recent call last):
+        ValueError: layer 1's kernel must be an int, got 'big'
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"the layer section must be an object, got {type(data).__name__}")
+        try:
+            x = np.array(data.get("x"), dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError("x must be a list of channels of numbers") from None
+        x = x.astype(np.int64) if np.all(x == np.round(x)) and x.size else x
+        layers = data.get("layers")
+        if not isinstance(layers, list) or not 1 <= len(layers) <= MAX_LAYERS:
+            raise ValueError(f"layers must be a list of 1 to {MAX_LAYERS} objects")
+        specs = [_spec_from_dict(index, layer) for index, layer in enumerate(layers)]
+        weights = data.get("weights")
+        biases = data.get("biases")
+        if weights is not None:
+            try:
+                weights = [np.array(w, dtype=float) for w in weights]
+                biases = [np.array(b, dtype=float) for b in biases]
+            except (TypeError, ValueError):
+                raise ValueError("weights and biases must be lists of numbers") from None
+            if len(weights) != len(specs) or len(biases) != len(specs):
+                raise ValueError("weights and biases must have one entry per layer")
+        seed = data.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+        name = str(data.get("name", "session"))
+        state = cls.start(x, specs, weights=weights, biases=biases, name=name, seed=seed)
+        layer = data.get("layer", 0)
+        if isinstance(layer, int) and 0 <= layer < len(specs):
+            state = reduce(state, FocusLayer(layer))
+        cell = data.get("cell")
+        if isinstance(cell, list) and all(isinstance(c, int) and c >= 0 for c in cell):
+            if len(cell) == x.ndim - 1:
+                state = _clamp_cursor(replace(state, cell=tuple(cell)))
+        feature = data.get("feature", 0)
+        if isinstance(feature, int) and 0 <= feature < state.spec.out_channels:
+            state = replace(state, feature=feature)
+        return state
 
     # -- readings ------------------------------------------------------------------
 
@@ -353,7 +417,9 @@ def _apply(state: LayerState, edit: Edit) -> LayerState:
     if isinstance(edit, SetInput):
         x = _check_input(edit.x)
         specs = list(edit.specs) if edit.specs is not None else specs
-        fresh = replace(state, x=x, name=edit.name, layer=0, feature=0, cell=(0,) * (x.ndim - 1))
+        # a stack opens on its last layer: the one whose field spans the others
+        last = len(specs) - 1 if edit.specs is not None else 0
+        fresh = replace(state, x=x, name=edit.name, layer=last, feature=0, cell=(0,) * (x.ndim - 1))
         if edit.specs is not None or x.shape[0] != state.in_channels:
             fresh = replace(fresh, weights=(), biases=())
         weights = list(edit.weights) if edit.weights is not None else None
@@ -393,6 +459,33 @@ def _clamp_cursor(state: LayerState) -> LayerState:
 
 
 # ---------------------------------------------------------------- weights and checks
+
+
+def _spec_from_dict(index: int, data) -> LayerSpec:
+    if not isinstance(data, dict):
+        raise ValueError(f"layer {index + 1} must be an object, got {type(data).__name__}")
+    known = {f.name for f in fields(LayerSpec)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(
+            f"layer {index + 1} has unknown options {unknown}: known are {sorted(known)}"
+        )
+    for name, value in data.items():
+        if name in ("activation", "pool"):
+            accepted = ACTIVATION_NAMES if name == "activation" else POOLS
+            if value not in accepted:
+                raise ValueError(
+                    f"layer {index + 1}'s {name} must be one of {accepted}, got {value!r}"
+                )
+        elif not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"layer {index + 1}'s {name} must be an int, got {value!r}")
+    spec = LayerSpec(**data)
+    for name, (low, high) in LIMITS.items():
+        if not low <= getattr(spec, name) <= high:
+            raise ValueError(f"layer {index + 1}'s {name} must be within {low}..{high}")
+    if spec.groups < 1:
+        raise ValueError(f"layer {index + 1}'s groups must be at least 1")
+    return spec
 
 
 def _check_input(x) -> np.ndarray:

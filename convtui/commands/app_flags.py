@@ -22,6 +22,9 @@ from .args import (
 
 __all__ = ["WELCOMED", "app_options", "build_parser"]
 
+SCREENS = ("playground", "training", "layer")
+"""The app's modes that ``--screen`` can open on."""
+
 WELCOMED = "welcomed"
 """A file in the data folder once the first start's welcome has been shown."""
 
@@ -49,6 +52,11 @@ def build_parser() -> ArgumentParser:
     add_layer_arguments(parser)
     parser.add_argument(
         "--lesson", type=int, metavar="N", help="open lesson N (see: convtui lessons)"
+    )
+    parser.add_argument(
+        "--screen",
+        choices=SCREENS,
+        help="the screen to open on (default: playground; y and t switch later)",
     )
     parser.add_argument("--open", metavar="FILE", help="open a session saved with ctrl+s")
     parser.add_argument(
@@ -82,6 +90,8 @@ def app_options(argv: list[str]) -> dict:
     options = {"setup": setup_from_args(args, x, w)}
     if args.lesson is not None:
         options["lesson"] = _lesson_number(args.lesson)
+    if args.screen is not None:
+        options["screen"] = args.screen
     try:
         options.update(app_session_options(args.open, fresh=args.fresh or bool(argv)))
     except SessionError as exc:

@@ -264,3 +264,57 @@ def test_set_weights_checks_the_shape():
     state = LayerState.start(np.ones((1, 5)), [LayerSpec(out_channels=1)])
     bad = reduce(state, SetWeights(0, np.ones((2, 1, 3)), np.zeros(2)))
     assert "layer 1's weight must be (1, 1, 3)" in bad.error
+
+
+def test_a_session_keeps_the_layer_screen(tmp_path):
+    from convtui.engine.setup import Setup
+    from convtui.sessions import load_session, save_session
+
+    p = LAYER_PRESETS[3]
+    state = LayerState.start(p.x, [LayerSpec(**layer) for layer in p.layers], seed=3)
+    state = reduce(reduce(state, FocusLayer(1)), MoveCell(3))
+    save_session(tmp_path / "s.json", Setup([1, 2], [1]), layer=state.to_dict())
+    again = LayerState.from_dict(load_session(tmp_path / "s.json").layer)
+    assert again.specs == state.specs and (again.layer, again.cell) == (1, state.cell)
+    assert all(np.array_equal(a, b) for a, b in zip(again.weights, state.weights))
+    np.testing.assert_array_equal(again.result.layers[-1].out, state.result.layers[-1].out)
+
+
+def test_a_session_written_before_the_layer_screen_still_opens(tmp_path):
+    import json
+
+    from convtui.sessions import load_session
+
+    old = {
+        "format": "convtui-session",
+        "version": 1,
+        "setup": {"input": [1, 2, 3, 4], "kernel": [5, 6, 7]},
+        "progress": {},
+    }
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    session = load_session(tmp_path / "old.json")
+    assert session.layer is None and session.setup.compute().output.tolist() == [
+        5,
+        16,
+        34,
+        52,
+        45,
+        28,
+    ]
+
+
+@pytest.mark.parametrize(
+    "layer, words",
+    [
+        ({"x": [[1, 2, 3]], "layers": []}, "layers must be a list of 1 to 3"),
+        ({"x": [[1, 2, 3]], "layers": [{"kernel": 9}]}, "layer 1's kernel must be within 1..7"),
+        ({"x": [[1, 2, 3]], "layers": [{"pool": "min"}]}, "layer 1's pool must be one of"),
+        ({"x": [[1, 2, 3]], "layers": [{"size": 2}]}, "layer 1 has unknown options ['size']"),
+        ({"x": "abc", "layers": [{}]}, "x must be"),
+        ({"x": [[1, 2, 3]], "layers": [{}], "weights": [[1]], "biases": [[1]]}, "weight must be"),
+    ],
+)
+def test_a_bad_layer_section_is_refused_by_name(layer, words):
+    with pytest.raises(ValueError) as info:
+        LayerState.from_dict(layer)
+    assert words in str(info.value)

@@ -101,7 +101,7 @@ def preset_state(number: int) -> LayerState:
 class LayerStatus(Widget):
     """The input, the chosen layer's options with their keys, and a note (three lines)."""
 
-    DEFAULT_CSS = "LayerStatus { height: 3; padding: 0 1; }"
+    DEFAULT_CSS = "LayerStatus { height: auto; max-height: 5; padding: 0 1; }"
 
     state = reactive(None, init=False, always_update=True, layout=False)
 
@@ -207,8 +207,9 @@ class LayerScreen(TabbedViews, Screen):
     LayerScreen #layer-left, LayerScreen #layer-right { width: 1fr; }
     LayerScreen LayerMaps, LayerScreen LayerSum, LayerScreen LayerMatrix,
     LayerScreen LayerField { height: 1fr; border: round $primary 50%; padding: 0 1; }
-    LayerScreen LayerMaps { height: 3fr; }
+    LayerScreen LayerMaps { height: 2fr; }
     LayerScreen LayerMatrix { height: 3fr; }
+    LayerScreen LayerField { height: 2fr; }
     LayerScreen.narrow #layer-views { display: block; }
     LayerScreen.narrow LayerMaps, LayerScreen.narrow LayerSum, LayerScreen.narrow LayerMatrix,
     LayerScreen.narrow LayerField { display: none; height: 1fr; }
@@ -233,7 +234,7 @@ class LayerScreen(TabbedViews, Screen):
         super().__init__(**kwargs)
         self.add_class("view-maps")
         self._first = state
-        self._preset = -1  # the playground's input; n goes to preset 0
+        self._preset: int | None = None  # the playground's input: n goes to the first preset
 
     def compose(self) -> ComposeResult:
         yield LayerStatus(id="layer-status").data_bind(LayerScreen.state)
@@ -315,7 +316,8 @@ class LayerScreen(TabbedViews, Screen):
             self._edit(Reseed(self.state.seed + 1))
 
     def action_preset(self, by: int) -> None:
-        self._preset = (self._preset + by) % len(LAYER_PRESETS)
+        at = (0 if by > 0 else -1) if self._preset is None else self._preset + by
+        self._preset = at % len(LAYER_PRESETS)
         preset = LAYER_PRESETS[self._preset]
         self._edit(
             SetInput(
@@ -330,6 +332,7 @@ class LayerScreen(TabbedViews, Screen):
 
     def action_from_playground(self) -> None:
         fresh = playground_state(self.app)
+        self._preset = None
         self._edit(SetInput(fresh.x, fresh.name, fresh.specs))
 
     def action_view(self, name: str) -> None:

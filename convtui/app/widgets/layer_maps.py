@@ -68,7 +68,8 @@ class LayerMaps(LinesPane, can_focus=True):
         values = state.result.layers[state.layer]
         spec, g = state.spec, values.geometry
         two_d = values.x.ndim == 3
-        room = (4, 5) if two_d else (1, max((width - 2) // CELL, 3))
+        room = _room(width, height, values.x.shape[0], spec.out_channels, spec.pool != "none")
+        room = room if two_d else (1, max((width - 2) // CELL, 3))
         lines = [Text(_shapes_line(state), style="dim")]
         window_cells = g.window(state.cell)
         read = {
@@ -124,6 +125,21 @@ class LayerMaps(LinesPane, can_focus=True):
                 width,
             )
         return lines
+
+
+def _room(width: int, height: int, c_in: int, c_out: int, pooled: bool) -> tuple[int, int]:
+    """Rows and columns of each 2-D block, so that the blocks fit the pane.
+
+    >>> _room(78, 30, 1, 4, False)  # two 5-wide blocks to a row: 1 + 2 rows of blocks
+    (8, 5)
+    """
+    wanted = min(max(c_in, c_out), 4)  # blocks to a row, at most
+    cols = min(max((width // wanted - 2) // CELL, 5), 9)
+    cols = min(cols, max((width - 2) // CELL, 1))
+    per_row = max(width // (cols * CELL + 2), 1)
+    block_rows = -(-c_in // per_row) + -(-c_out // per_row) * (2 if pooled else 1)
+    rows = (height - 1) // block_rows - 1
+    return min(max(rows, 3), 9), cols
 
 
 def _flow(blocks: list[list[Text]], width: int, gap: int = 2) -> list[Text]:
