@@ -1,8 +1,10 @@
 """The image view: a large 2-D input and its output shown as images, with textual-image.
 
-The plot pane mounts it in place of its pictures (:mod:`.picture`) for an input of at
-least :data:`IMAGE_VIEW_CELLS` values when textual-image and Pillow are installed;
-``v`` there shows the numbers around the window instead.  Each array is drawn in grey,
+The plot pane shows it in place of its pictures (:mod:`.picture`) when ``I`` is
+pressed there, and by itself for an input of at least :data:`IMAGE_VIEW_CELLS` values
+when the terminal shows real pixels (Kitty graphics or Sixel; in half blocks the
+pictures say more: the padding, the kernel); ``v`` shows the numbers around the
+window instead.  It needs textual-image and Pillow.  Each array is drawn in grey,
 its smallest value black and its largest white (the label says the range), at the
 largest size its half of the pane holds, keeping its proportions.
 
@@ -41,12 +43,14 @@ __all__ = [
     "available",
     "grey_levels",
     "probe_terminal",
+    "real_pixels",
     "ring",
     "shown_size",
 ]
 
 IMAGE_VIEW_CELLS = 48 * 48
-"""An input with at least this many values is shown as images (smaller: as pictures)."""
+"""An input with at least this many values is shown as images where the terminal shows
+real pixels (smaller ones, and half-block terminals: as pictures, unless ``I``)."""
 
 RING = (255, 210, 0)  # the window's outline: yellow on grey
 
@@ -55,6 +59,14 @@ RING = (255, 210, 0)  # the window's outline: yellow on grey
 def available() -> bool:
     """Whether textual-image and Pillow are installed (asked once, nothing imported)."""
     return all(importlib.util.find_spec(name) is not None for name in ("textual_image", "PIL"))
+
+
+def real_pixels() -> bool:
+    """Whether the terminal was found, before the app started, to show real pixels."""
+    renderable = sys.modules.get("textual_image.renderable")
+    if renderable is None:
+        return False
+    return renderable.Image in (renderable.TGPImage, renderable.SixelImage)
 
 
 def probe_terminal() -> bool:
@@ -79,20 +91,17 @@ class _NoTerminal(io.StringIO):
 
 def _image_class():
     """textual-image's widget: the best the terminal showed, else half-block cells."""
-    probed = "textual_image.widget" in sys.modules
-    if not probed:  # Textual owns the terminal: load without asking it anything
+    if "textual_image.widget" not in sys.modules:
+        # Textual owns the terminal: load without asking it anything
         real = sys.__stdout__
         sys.__stdout__ = _NoTerminal()
         try:
-            import textual_image.widget
+            import textual_image.widget  # noqa: F401
         finally:
             sys.__stdout__ = real
-        return textual_image.widget.HalfcellImage
     import textual_image.widget
 
-    if textual_image.widget.Image is textual_image.widget.UnicodeImage:
-        return textual_image.widget.HalfcellImage  # not a terminal when probed (a test)
-    return textual_image.widget.Image
+    return textual_image.widget.Image if real_pixels() else textual_image.widget.HalfcellImage
 
 
 def _pixels_per_cell(image_class) -> tuple[int, int]:

@@ -107,6 +107,13 @@ class PlotPane(Widget, can_focus=True):
             "Numbers",
             tooltip="2-D: the numbers around the window instead of the pictures",
         ),
+        Binding(
+            "I",
+            "toggle_image",
+            "Image view",
+            tooltip="2-D: the input and output as images, in real pixels where the terminal can",
+            show=False,  # the help and the palette list it; the footer keeps its room
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -124,7 +131,8 @@ class PlotPane(Widget, can_focus=True):
         # the pictures and the 3-D note are made the first time a setup needs them:
         # a 1-D start (the seed) neither imports nor mounts them (bench/tui.py)
         self._pictures = None
-        self._images = None  # a large 2-D input's image view (.image_view)
+        self._images = None  # the image view (.image_view), made when first shown
+        self._image_mode: bool | None = None  # I; None: real pixels on a large input
         self._other = None
         self._ndim = 0
         self._drawn = None
@@ -179,11 +187,15 @@ class PlotPane(Widget, can_focus=True):
         self.border_subtitle = f"{left_out} NaN/inf not drawn" if left_out else ""
 
     def _image_view(self, state):
-        """The image view, shown for a large input unless the numbers are; else None."""
-        from .image_view import IMAGE_VIEW_CELLS, available
+        """The image view if it shows (I, or a large input where the terminal shows
+        real pixels) and the numbers do not; else None, the pictures showing."""
+        from .image_view import IMAGE_VIEW_CELLS, available, real_pixels
 
-        wanted = state.setup.input.size >= IMAGE_VIEW_CELLS and not self._pictures.numbers
-        if wanted and available() and self._images is None:
+        wanted = self._image_mode
+        if wanted is None:
+            wanted = state.setup.input.size >= IMAGE_VIEW_CELLS and real_pixels()
+        wanted = wanted and available() and not self._pictures.numbers
+        if wanted and self._images is None:
             from .image_view import ImageView
 
             self._images = ImageView()
@@ -197,10 +209,21 @@ class PlotPane(Widget, can_focus=True):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "toggle_numbers":
             return self._ndim == 2
+        if action == "toggle_image":
+            from .image_view import available
+
+            return self._ndim == 2 and available()
         return True
 
     def action_toggle_numbers(self) -> None:
         self._pictures.numbers = not self._pictures.numbers
         self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"
         if self.state is not None:  # the image view or the pictures, whichever now shows
+            self.watch_state(self.state)
+
+    def action_toggle_image(self) -> None:
+        shown = self._images is not None and self._images.display
+        self._image_mode = not shown
+        self._pictures.numbers = False
+        if self.state is not None:
             self.watch_state(self.state)
