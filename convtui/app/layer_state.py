@@ -30,6 +30,8 @@ import numpy as np
 
 from ..engine.geometry import Geometry, plan
 from ..engine.layer import conv_forward
+from ..engine.pool import pool
+from ..engine.receptive import receptive_field
 from ..engine.train import ACTIVATIONS
 
 __all__ = [
@@ -594,7 +596,7 @@ def _plan_layers(shape, specs) -> list:
                     f"layer {index + 1}'s output {'×'.join(map(str, out))} is too small "
                     f"for {POOL_SIZE}-wide pooling"
                 )
-            out = tuple(n // POOL_SIZE for n in out)
+            out = plan(out, (POOL_SIZE,) * len(out), "valid", stride=POOL_SIZE).output_shape
         shape = (spec.out_channels, *out)
     return rows
 
@@ -634,21 +636,10 @@ def compute(state: LayerState) -> LayerResult:
             groups=spec.groups,
         )[0]
         a = activate(spec.activation, z)
-        out = a if spec.pool == "none" else _pool(a, spec.pool)
+        out = a if spec.pool == "none" else pool(a[None], POOL_SIZE, kind=spec.pool)[0]
         layers.append(LayerValues(x, z, a, out, state.geometry(index)))
         x = out
     return LayerResult(tuple(layers))
-
-
-def _pool(a: np.ndarray, kind: str) -> np.ndarray:
-    """Max or average pooling, ``POOL_SIZE`` wide and apart (a ragged end is dropped)."""
-    ndim = a.ndim - 1
-    cut = (slice(None),) + tuple(slice(0, n // POOL_SIZE * POOL_SIZE) for n in a.shape[1:])
-    blocks = a[cut].reshape(
-        (a.shape[0],) + sum(((n // POOL_SIZE, POOL_SIZE) for n in a.shape[1:]), ())
-    )
-    axes = tuple(range(2, 2 + 2 * ndim, 2))
-    return blocks.max(axis=axes) if kind == "max" else blocks.mean(axis=axes)
 
 
 # ---------------------------------------------------------------- readings for the panes
@@ -727,36 +718,29 @@ def field_rows(state: LayerState) -> list[FieldRow]:
 
     The formula: r_l = r_(l-1) + (k_l − 1)·d_l·j_(l-1), j_l = j_(l-1)·s_l, r_0 = j_0 = 1;
     a pooling stage counts as a kernel of its size with stride its size.  ``cells``
-    walks the cursor's cell back through each stage's geometry (padding included).
+    are the cells of each stage's input the cursor's output depends on (the
+    engine's :func:`~convtui.engine.receptive.receptive_field`, padding included).
 
     >>> state = LayerState.start(np.zeros((1, 24)), [LayerSpec(kernel=3),
     ...     LayerSpec(kernel=3, stride=2), LayerSpec(kernel=3, dilation=2)])
     >>> [(r.field, r.jump) for r in field_rows(reduce(state, FocusLayer(2)))]
     [(3, 1), (5, 2), (13, 2)]
     """
-    stages = []  # (what, kernel, stride, dilation, geometry or None for pooling)
+    stages = []  # (what, kernel, stride, dilation, padding, kind)
     for index in range(state.layer + 1):
         spec = state.specs[index]
-        stages.append((f"layer {index + 1} conv", spec.kernel, spec.stride, spec.dilation, index))
+        conv = (spec.kernel, spec.stride, spec.dilation, spec.padding, "conv")
+        stages.append((f"layer {index + 1} conv", *conv))
         if spec.pool != "none" and index < state.layer:
-            stages.append((f"layer {index + 1} pool", POOL_SIZE, POOL_SIZE, 1, None))
-    field_, jump, rows = 1, 1, []
-    for what, k, s, d, _ in stages:
-        field_ += (k - 1) * d * jump
-        jump *= s
-        rows.append([what, k, s, d, field_, jump])
-    # walk back from the cursor: the cells each stage reads of its input
-    ranges = [(c, c) for c in state.cell]
-    for row, (_, _, _, _, index) in zip(reversed(rows), reversed(stages)):
-        if index is None:  # pooling: output j reads a[j·P .. j·P + P - 1]
-            ranges = [(lo * POOL_SIZE, hi * POOL_SIZE + POOL_SIZE - 1) for lo, hi in ranges]
-        else:
-            g = state.geometry(index)
-            n = state.layer_input_shape(index)[1:]
-            first = g.window(tuple(lo for lo, _ in ranges))
-            last = g.window(tuple(hi for _, hi in ranges))
-            ranges = [
-                (max(first[axis][0], 0), min(last[axis][-1], n[axis] - 1)) for axis in range(len(n))
-            ]
-        row.append(tuple(ranges))
-    return [FieldRow(*row) for row in rows]
+            stages.append((f"layer {index + 1} pool", POOL_SIZE, POOL_SIZE, 1, 0, "pool"))
+    ndim = state.x.ndim - 1
+    columns = list(zip(*stages))
+    field = receptive_field(
+        *[[(v,) * ndim for v in column] for column in columns[1:5]], kinds=columns[5]
+    )
+    ranges = field.ranges_of(state.cell, input_length=state.x.shape[1:])
+    rows = []
+    for number, ((what, k, s, d, _, _), row) in enumerate(zip(stages, field.layers)):
+        cells = tuple((start, stop - 1) for start, stop in ranges[number])  # per axis
+        rows.append(FieldRow(what, k, s, d, row.field[0], row.jump[0], cells))
+    return rows

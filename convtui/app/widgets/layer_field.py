@@ -20,6 +20,8 @@ __all__ = ["LayerField"]
 
 
 def _cells(ranges) -> str:
+    if any(hi < lo for lo, hi in ranges):
+        return "padding only"
     return " × ".join(f"{lo}..{hi}" for lo, hi in ranges)
 
 
