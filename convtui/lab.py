@@ -34,8 +34,10 @@ __all__ = [
     "AXES_NOTE",
     "PADDING_WORDS",
     "LabRow",
+    "SetupLab",
     "compare",
     "compare_padding",
+    "compare_setup",
     "compare_transposed",
     "fills",
     "format_padding",
@@ -80,11 +82,11 @@ def format_padding(padding) -> str:
     return " ".join(f"({b}, {a})" for b, a in padding)
 
 
-def _row(library, call, x, w, mode, flip, convention, note="", padding_mode="zeros"):
+def _row(library, call, x, w, mode, flip, convention, note="", padding_mode="zeros", padding=None):
     """A row computed by the engine with one of its conventions."""
-    g = plan(x.shape, w.shape, mode, flip=flip, convention=convention)
+    g = plan(x.shape, w.shape, mode, flip=flip, convention=convention, padding=padding)
     run = convolve if flip else correlate
-    output = run(x, w, mode, convention=convention, padding_mode=padding_mode)
+    output = run(x, w, mode, convention=convention, padding_mode=padding_mode, padding=padding)
     return LabRow(library, call, g.pad, flip, output, note)
 
 
@@ -342,10 +344,16 @@ PADDING_WORDS = {
 }
 
 
-def _three_parts(cells: list[str], pad: tuple[int, int]) -> str:
-    """``a b | c d | e``: the cells before, the input's own, after (empty parts dropped)."""
+def _three_parts(cells: list[str], pad: tuple[int, int], edge: int | None = None) -> str:
+    """``a b | c d | e``: the cells before, the input's own, after (empty parts dropped).
+
+    With ``edge``, an input longer than ``2*edge + 1`` shows only its first and last
+    ``edge`` cells around a ``…``.
+    """
     before, after = pad
     parts = [cells[:before], cells[before : len(cells) - after], cells[len(cells) - after :]]
+    if edge is not None and len(parts[1]) > 2 * edge + 1:
+        parts[1] = parts[1][:edge] + ["…"] + parts[1][-edge:]
     return " | ".join(" ".join(part) for part in parts if part)
 
 
@@ -360,16 +368,24 @@ def fills(padding_mode: str) -> str:
     return _three_parts(cells, g.pad[0])
 
 
-def padded_cells(x, g) -> str:
-    """A 1-D input padded as the geometry says: ``2 | 1 2 3 4 | 3``.
+def padded_cells(x, g, axis: int = 0, edge: int | None = None) -> str:
+    """A 1-D input padded as the geometry says along ``axis``: ``2 | 1 2 3 4 | 3``.
 
     >>> padded_cells([1, 2, 3, 4], plan((4,), (3,), "same", padding_mode="reflect"))
     '2 | 1 2 3 4 | 3'
+    >>> padded_cells([5, 6, 7], plan((2, 3), (1, 2), "full", padding_mode="circular"), axis=1)
+    '7 | 5 6 7 | 5'
+    >>> padded_cells(range(1, 10), plan((9,), (3,), "same", padding_mode="circular"), edge=2)
+    '9 | 1 2 … 8 9 | 1'
     """
-    x = np.asarray(x).reshape(-1).tolist()
-    sources = g.source_index(0)
-    cells = [f"{x[s]:.6g}" if s >= 0 else "0" for s in sources.tolist()]
-    return _three_parts(cells, g.pad[0])
+    x = np.asarray(x).reshape(-1)
+    sources = g.source_index(axis)
+    cells = [_cell(x[s]) if s >= 0 else "0" for s in sources.tolist()]
+    return _three_parts(cells, g.pad[axis], edge)
+
+
+def _cell(value) -> str:
+    return f"{value:.6g}" if np.isrealobj(value) else f"{complex(value):.6g}"
 
 
 @dataclass(frozen=True)
@@ -383,21 +399,30 @@ class PaddingName:
     names: dict
 
 
-def padding_names(x=None, w=None, mode: str = "same") -> list[PaddingName]:
+def padding_names(
+    x=None, w=None, mode: str = "same", *, first_row: bool = False, edge=None, **options
+) -> list[PaddingName]:
     """Every padding mode under each library's name (``PADDING_NAMES``), and what it fills.
 
-    ``here`` is a 1-D ``x`` padded for ``w`` in ``mode`` (None in 2-D and 3-D).
+    ``here`` is a 1-D ``x`` padded for ``w`` in ``mode`` and ``options`` (padding,
+    convention: see :func:`~convtui.engine.geometry.plan`); in 2-D and 3-D it is
+    None, or with ``first_row`` the first row of ``x`` padded along the last axis;
+    ``edge`` shortens a long input (see :func:`padded_cells`).
 
     >>> row = padding_names([1, 2, 3, 4], [1, 1, 1])[1]
     >>> row.padding_mode, row.fills, row.here, row.names["scipy.ndimage"]
     ('reflect', 'd c b | a b c d | c b a', '2 | 1 2 3 4 | 3', 'mirror')
+    >>> padding_names([[1, 2, 3], [4, 5, 6]], [[1, 1]], "valid", padding=1,
+    ...               first_row=True)[3].here   # circular
+    '3 | 1 2 3 | 1'
     """
     rows = []
     for padding_mode in PADDING_MODES:
         here = None
-        if x is not None and np.ndim(x) == 1:
-            g = plan(np.shape(x), np.shape(w), mode, padding_mode=padding_mode)
-            here = padded_cells(x, g)
+        if x is not None and (np.ndim(x) == 1 or first_row):
+            g = plan(np.shape(x), np.shape(w), mode, padding_mode=padding_mode, **options)
+            row = np.asarray(x).reshape(-1, np.shape(x)[-1])[0]
+            here = padded_cells(row, g, axis=g.ndim - 1, edge=edge)
         rows.append(
             PaddingName(
                 padding_mode,
@@ -423,8 +448,8 @@ def _wider_than(g, limit) -> bool:
     return any(max(pair) > limit(n) for pair, n in zip(g.pad, g.input_shape))
 
 
-def _padding_numpy(x, w, mode, pm):
-    g = plan(x.shape, w.shape, mode, padding_mode=pm)
+def _padding_numpy(x, w, mode, pm, padding=None):
+    g = plan(x.shape, w.shape, mode, padding_mode=pm, padding=padding)
     padded = _numpy_pad_call(g, pm)
     if x.ndim == 1:
         call = f"np.convolve({padded}, w, mode='valid')"
@@ -433,21 +458,24 @@ def _padding_numpy(x, w, mode, pm):
     if g.size == 0:
         note = "w is larger than the padded x: 'valid' would swap them (see the conventions table)"
         return _missing("numpy.pad", call, True, note)
-    return _row("numpy.pad", call, x, w, mode, True, "numpy", padding_mode=pm)
+    return _row("numpy.pad", call, x, w, mode, True, "numpy", padding_mode=pm, padding=padding)
 
 
-def _padding_ndimage(x, w, mode, pm, flip):
+_SAME_ONLY = "keeps x's shape: mode 'same' only, no padding="
+
+
+def _padding_ndimage(x, w, mode, pm, flip, padding=None):
     # scipy.ndimage centres an even kernel differently for convolve and correlate
     name = "convolve" if flip else "correlate"
     library = f"scipy.ndimage.{name}"
     call = f"scipy.ndimage.{name}(x, w, mode='{PADDING_NAMES[pm]['scipy.ndimage']}')"
-    if mode != "same":
-        return _missing(library, call, flip, "keeps x's shape: mode 'same' only")
+    if mode != "same" or padding is not None:
+        return _missing(library, call, flip, _SAME_ONLY)
     convention = "matlab" if flip else "numpy"
     return _row(library, call, x, w, mode, flip, convention, padding_mode=pm)
 
 
-def _padding_opencv(x, w, mode, pm):
+def _padding_opencv(x, w, mode, pm, padding=None):
     border = PADDING_NAMES[pm]["OpenCV"]
     library = "OpenCV filter2D"
     if x.ndim == 1:
@@ -456,8 +484,8 @@ def _padding_opencv(x, w, mode, pm):
         call = f"cv2.filter2D(x, -1, w, borderType=cv2.{border})"
     if x.ndim == 3:
         return _missing(library, call, False, "2-D images only")
-    if mode != "same":
-        return _missing(library, call, False, "keeps x's shape: mode 'same' only")
+    if mode != "same" or padding is not None:
+        return _missing(library, call, False, _SAME_ONLY)
     if pm == "circular":
         return _missing(
             library, call, False, "filter2D refuses BORDER_WRAP: pad with cv2.copyMakeBorder first"
@@ -465,11 +493,13 @@ def _padding_opencv(x, w, mode, pm):
     return _row(library, call, x, w, mode, False, "numpy", padding_mode=pm)
 
 
-def _padding_torch(x, w, mode, pm):
+def _padding_torch(x, w, mode, pm, padding=None):
     d = x.ndim
     library = f"PyTorch conv{d}d"
     name = PADDING_NAMES[pm]["torch"]
-    g = plan(x.shape, w.shape, mode, flip=False, convention="torch", padding_mode=pm)
+    g = plan(
+        x.shape, w.shape, mode, flip=False, convention="torch", padding_mode=pm, padding=padding
+    )
     pairs = tuple(v for pair in reversed(g.pad) for v in pair)
     if name is None:
         return _missing(library, "—", False, f"F.pad has no such mode (numpy.pad's '{pm}')")
@@ -483,7 +513,7 @@ def _padding_torch(x, w, mode, pm):
         return _missing(library, call, False, "raises: F.pad 'reflect' pads fewer cells than x has")
     if pm == "circular" and _wider_than(g, lambda n: n):
         return _missing(library, call, False, "raises: F.pad 'circular' pads at most len(x) cells")
-    return _row(library, call, x, w, mode, False, "torch", padding_mode=pm)
+    return _row(library, call, x, w, mode, False, "torch", padding_mode=pm, padding=padding)
 
 
 def _padarray(array: str, pads, method: str | None = None) -> str:
@@ -503,22 +533,27 @@ def _padarray(array: str, pads, method: str | None = None) -> str:
     return array
 
 
-def _padding_matlab(x, w, mode, pm):
+def _padding_matlab(x, w, mode, pm, padding=None):
     name = _matlab_name(x.ndim)
     method = PADDING_NAMES[pm]["MATLAB padarray"]
     if method is None:
         note = "padarray has no such mode (mirror, edge not repeated)"
         return _missing(f"MATLAB {name}", "—", True, note)
-    g = plan(x.shape, w.shape, mode, convention="matlab", padding_mode=pm)
+    g = plan(x.shape, w.shape, mode, convention="matlab", padding_mode=pm, padding=padding)
     call = f"{name}({_padarray('x', g.pad, None if pm == 'zeros' else method)}, w, 'valid')"
-    return _row(f"MATLAB {name}", call, x, w, mode, True, "matlab", padding_mode=pm)
+    return _row(
+        f"MATLAB {name}", call, x, w, mode, True, "matlab", padding_mode=pm, padding=padding
+    )
 
 
-def _padding_tensorflow(x, w, mode, pm):
+def _padding_tensorflow(x, w, mode, pm, padding=None):
     d = x.ndim
     library = f"TensorFlow conv{d}d"
     name = PADDING_NAMES[pm]["TensorFlow tf.pad"]
-    g = plan(x.shape, w.shape, mode, flip=False, convention="tensorflow", padding_mode=pm)
+    g = plan(
+        x.shape, w.shape, mode, flip=False, convention="tensorflow", padding_mode=pm,
+        padding=padding,
+    )  # fmt: skip
     if name is None:
         return _missing(library, "—", False, f"tf.pad has no such mode (numpy.pad's '{pm}')")
     how = "" if pm == "zeros" else f", '{name}'"
@@ -529,11 +564,15 @@ def _padding_tensorflow(x, w, mode, pm):
         return _missing(library, call, False, "raises: 'REFLECT' pads fewer cells than x has")
     if pm == "symmetric" and _wider_than(g, lambda n: n):
         return _missing(library, call, False, "raises: 'SYMMETRIC' pads at most len(x) cells")
-    return _row(library, call, x, w, mode, False, "tensorflow", padding_mode=pm)
+    return _row(library, call, x, w, mode, False, "tensorflow", padding_mode=pm, padding=padding)
 
 
-def compare_padding(x, w, padding_mode: str, mode: str = "same") -> list[LabRow]:
+def compare_padding(x, w, padding_mode: str, mode: str = "same", *, padding=None) -> list[LabRow]:
     """One :class:`LabRow` per library for ``x`` and ``w`` padded by ``padding_mode``.
+
+    ``padding`` adds explicit cells first, as :func:`~convtui.convolve` does
+    (PyTorch's ``Conv1d(padding=1, padding_mode='circular')`` is mode ``valid`` with
+    ``padding=1``).
 
     Each row calls the padding by the library's own name (``PADDING_NAMES``):
     ``numpy.pad`` then a ``valid`` convolution, ``scipy.ndimage.convolve`` and
@@ -558,16 +597,17 @@ def compare_padding(x, w, padding_mode: str, mode: str = "same") -> list[LabRow]
         )
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
-    plan(x.shape, w.shape, mode)  # validates shapes
+    if plan(x.shape, w.shape, mode, padding=padding).explicit == ((0, 0),) * x.ndim:
+        padding = None  # validated; no explicit cells
     return _mark(
         [
-            _padding_numpy(x, w, mode, padding_mode),
-            _padding_ndimage(x, w, mode, padding_mode, True),
-            _padding_ndimage(x, w, mode, padding_mode, False),
-            _padding_opencv(x, w, mode, padding_mode),
-            _padding_torch(x, w, mode, padding_mode),
-            _padding_matlab(x, w, mode, padding_mode),
-            _padding_tensorflow(x, w, mode, padding_mode),
+            _padding_numpy(x, w, mode, padding_mode, padding),
+            _padding_ndimage(x, w, mode, padding_mode, True, padding),
+            _padding_ndimage(x, w, mode, padding_mode, False, padding),
+            _padding_opencv(x, w, mode, padding_mode, padding),
+            _padding_torch(x, w, mode, padding_mode, padding),
+            _padding_matlab(x, w, mode, padding_mode, padding),
+            _padding_tensorflow(x, w, mode, padding_mode, padding),
         ]
     )
 
@@ -584,7 +624,18 @@ def _up(letter: str, factors) -> str:
     return f"{letter}_up" if any(f > 1 for f in factors) else letter
 
 
-def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=1):
+def _flipped(w: str, d: int, library: str) -> str:
+    """``w`` reversed on every axis, as ``library`` writes it."""
+    if library == "torch":
+        return f"w.flip({-1 if d == 1 else tuple(range(-d, 0))})"
+    if library == "tensorflow":
+        return f"tf.reverse({w}, {list(range(d))})"
+    return {1: f"fliplr({w})", 2: f"rot90({w}, 2)"}.get(d, f"flip(flip(flip({w}, 1), 2), 3)")
+
+
+def compare_transposed(
+    x, w, *, stride=1, padding=0, output_padding=0, dilation=1, flip: bool = False
+):
     """One :class:`LabRow` per library for the transposed convolution of ``x`` by ``w``.
 
     PyTorch's ``F.conv_transpose{1,2,3}d`` and TensorFlow's ``tf.nn.conv{1,2,3}d_transpose``
@@ -592,27 +643,35 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
     instead); numpy, scipy and MATLAB need the three moves written out: ``x_up`` (x
     with ``stride-1`` zeros between its elements), zeros around it
     (:attr:`Geometry.slide`), and a ``valid`` convolution with ``w`` (``w_up`` with
-    ``dilation-1`` zeros between its taps).  Returns ``(geometry, x_up, rows)``.
+    ``dilation-1`` zeros between its taps).  ``flip=True`` transposes a true
+    convolution instead of a cross-correlation: PyTorch and TensorFlow get ``w``
+    reversed, numpy and scipy correlate, MATLAB convolves with ``w`` reversed.
+    Returns ``(geometry, x_up, rows)``.
 
     >>> g, x_up, rows = compare_transposed([1, 2, 3], [1, 1, 1], stride=2)
     >>> x_up.tolist(), rows[0].call, rows[0].output.tolist()
     ([1, 0, 2, 0, 3], 'F.conv_transpose1d(x, w, stride=2)', [1, 1, 3, 2, 5, 3, 3])
     >>> rows[2].call
     "np.convolve(np.pad(x_up, (2, 2)), w, mode='valid')"
+    >>> g, x_up, rows = compare_transposed([1, 2, 3], [1, 0, 0], stride=2, flip=True)
+    >>> rows[0].call, rows[2].call, rows[0].output.tolist()   # x[i] lands at 2i + 2
+    ('F.conv_transpose1d(x, w.flip(-1), stride=2)', "np.correlate(np.pad(x_up, (2, 2)), w, \
+mode='valid')", [0, 0, 1, 0, 2, 0, 3])
     """
     from .engine.conv import _stuffed
 
     x, w = _arrays(x, w)
     d = x.ndim
     g = plan(
-        x.shape, w.shape, "valid", flip=False, stride=stride, dilation=dilation,
+        x.shape, w.shape, "valid", flip=flip, stride=stride, dilation=dilation,
         padding=padding, transposed=True, output_padding=output_padding,
     )  # fmt: skip
     crop, slide = g.slide
     x_up = _stuffed(np, x, g)
     output = conv_transpose(
-        x, w, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation
-    )
+        x, w, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation,
+        flip=flip,
+    )  # fmt: skip
     xs, ws = _up("x", g.stride), _up("w", g.dilation)
     if any(c != slice(0, n) for c, n in zip(crop, x_up.shape)):
         xs += "[" + ", ".join(f"{c.start}:{c.stop}" for c in crop) + "]"
@@ -627,7 +686,8 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
         options.append(f"output_padding={_per_axis(g.output_padding)}")
     if any(v > 1 for v in g.dilation):
         options.append(f"dilation={_per_axis(g.dilation)}")
-    torch = f"F.conv_transpose{d}d(x, w, {', '.join(options)})"
+    torch_w = _flipped("w", d, "torch") if flip else "w"
+    torch = f"F.conv_transpose{d}d(x, {torch_w}, {', '.join(options)})"
     # TensorFlow has no padding=: its output_shape is the uncropped output, then a crop
     full = plan(
         x.shape, w.shape, "valid", flip=False, stride=stride, dilation=dilation,
@@ -639,7 +699,8 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
         cut += ", :]"
     # TensorFlow's CPU kernels take no dilation here: the spread kernel w_up instead
     tf_options = f"[1, {', '.join(map(str, full))}, 1], {_per_axis(g.stride)}, 'VALID'"
-    tensorflow = f"tf.nn.conv{d}d_transpose(x, {ws}, {tf_options}){cut}"
+    tf_w = _flipped(ws, d, "tensorflow") if flip else ws
+    tensorflow = f"tf.nn.conv{d}d_transpose(x, {tf_w}, {tf_options}){cut}"
     tf_note = ""
     if any(op >= s for op, s in zip(g.output_padding, g.stride)):
         tf_note = (
@@ -647,13 +708,16 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
         )
     name = _matlab_name(d)
     pairs = str(pads[0]) if d == 1 else str(pads)
-    numpy_call = f"np.convolve(np.pad({xs}, {pairs}), {ws}, mode='valid')"
-    scipy_call = f"scipy.signal.convolve(np.pad({xs}, {pairs}), {ws}, mode='valid')"
+    # the slide over x_up flips w unless the transposed convolution itself flips
+    slide_name = "correlate" if flip else "convolve"
+    numpy_call = f"np.{slide_name}(np.pad({xs}, {pairs}), {ws}, mode='valid')"
+    scipy_call = f"scipy.signal.{slide_name}(np.pad({xs}, {pairs}), {ws}, mode='valid')"
+    matlab_w = _flipped(ws, d, "matlab") if flip else ws
     if d == 1:
         ((b, a),) = pads
-        matlab_call = f"conv([zeros(1, {b}), {xs}, zeros(1, {a})], {ws}, 'valid')"
+        matlab_call = f"conv([zeros(1, {b}), {xs}, zeros(1, {a})], {matlab_w}, 'valid')"
     else:
-        matlab_call = f"{name}({_padarray(xs, pads)}, {ws}, 'valid')"
+        matlab_call = f"{name}({_padarray(xs, pads)}, {matlab_w}, 'valid')"
 
     def row(library, call, flips, note=""):
         return LabRow(library, call, pads, flips, output, note)
@@ -666,14 +730,142 @@ def compare_transposed(x, w, *, stride=1, padding=0, output_padding=0, dilation=
         )
 
     rows = [
-        row(f"PyTorch conv_transpose{d}d", torch, False),
-        row(f"TensorFlow conv{d}d_transpose", tensorflow, False, tf_note)
+        row(f"PyTorch conv_transpose{d}d", torch, flip),
+        row(f"TensorFlow conv{d}d_transpose", tensorflow, flip)
         if not tf_note
-        else _missing(f"TensorFlow conv{d}d_transpose", tensorflow, False, "raises: " + tf_note),
-        row("numpy.convolve", numpy_call, True)
+        else _missing(f"TensorFlow conv{d}d_transpose", tensorflow, flip, "raises: " + tf_note),
+        row(f"numpy.{slide_name}", numpy_call, not flip)
         if d == 1
-        else _missing("numpy.convolve", numpy_call, True, "1-D only"),
-        row("scipy.signal.convolve", scipy_call, True),
-        row(f"MATLAB {name}", matlab_call, True),
+        else _missing(f"numpy.{slide_name}", numpy_call, not flip, "1-D only"),
+        row(f"scipy.signal.{slide_name}", scipy_call, not flip),
+        row(f"MATLAB {name}", matlab_call, not flip),
     ]
     return g, x_up, _mark(rows)
+
+
+# ---------------------------------------------------------------- a whole setup
+
+
+@dataclass(frozen=True)
+class SetupLab:
+    """The lab for one playground setup: this setup's own row first, then each library's.
+
+    ``rows[0]`` is convtui's result; a row whose output differs from it is marked
+    ``differs`` and its note says why (what it pads, whether it flips), unless the
+    library's own note already does.  ``x_up`` is a transposed convolution's
+    zero-stuffed input; ``names`` the padding-mode naming table for this input;
+    ``left_out`` the setup's options the rows do not take (their output is then
+    the setup's without them).
+    """
+
+    title: str
+    rows: list[LabRow]
+    x_up: np.ndarray | None = None
+    names: list[PaddingName] | None = None
+    left_out: tuple[str, ...] = ()
+
+
+def _keywords(**options) -> str:
+    return "".join(f", {k}={v!r}" for k, v in options.items())
+
+
+def _why(row: LabRow, ours: LabRow) -> str:
+    """Why ``row`` gives other numbers than ``ours``: its padding, its flip."""
+    parts = []
+    if row.padding != ours.padding:
+        parts.append(
+            f"pads {format_padding(row.padding)} where this setup pads "
+            f"{format_padding(ours.padding)}"
+        )
+    if row.flips != ours.flips:
+        parts.append(
+            "flips w (true convolution); this setup does not"
+            if row.flips
+            else "does not flip w (cross-correlation); this setup does"
+        )
+    return "; ".join(parts) or "other numbers: see its call"
+
+
+def _explained(rows: list[LabRow]) -> list[LabRow]:
+    """``rows`` marked against the first (ours), every differing row with a reason."""
+    marked = _mark(rows)
+    ours = marked[0]
+    return [
+        LabRow(**{**row.__dict__, "note": _why(row, ours)}) if row.differs and not row.note else row
+        for row in marked
+    ]
+
+
+def compare_setup(setup) -> SetupLab:
+    """The lab's table for a :class:`~convtui.engine.setup.Setup`, as the app shows it.
+
+    A transposed setup goes through :func:`compare_transposed`; a padding mode other
+    than zeros, or explicit padding, through :func:`compare_padding`; anything else
+    through :func:`compare`.  Stride and dilation are left out of the last two (the
+    libraries differ in what they pad and whether they flip, not in how they step).
+
+    >>> from convtui.engine.setup import Setup
+    >>> lab = compare_setup(Setup([1, 2, 3, 4], [1, 0, 0], "same", padding_mode="reflect"))
+    >>> lab.rows[0].call, lab.rows[0].output.tolist()
+    ("convolve(x, w, 'same', padding_mode='reflect')", [2, 3, 4, 3])
+    >>> row = lab.rows[3]                       # correlate: reads x[i-1], not x[i+1]
+    >>> row.library, row.output.tolist(), row.differs
+    ('scipy.ndimage.correlate', [2, 1, 2, 3], True)
+    >>> row.note
+    'does not flip w (cross-correlation); this setup does'
+    """
+    x, w, g = setup.input, setup.kernel, setup.geometry
+    run = "convolve" if setup.flip else "correlate"
+    if setup.transposed:
+        options = dict(
+            stride=setup.stride,
+            padding=setup.padding,
+            output_padding=setup.output_padding,
+            dilation=setup.dilation,
+        )
+        _, x_up, rows = compare_transposed(x, w, flip=setup.flip, **options)
+        defaults = {"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1}
+        shown = {k: v for k, v in options.items() if v != defaults[k]}
+        call = f"conv_transpose(x, w{_keywords(**shown, flip=setup.flip)})"
+        ours = LabRow("convtui", call, rows[0].padding, setup.flip, setup.compute().output)
+        words = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in shown.items()) or "stride 1"
+        return SetupLab(
+            f"x through each library's transposed convolution ({words})",
+            _explained([ours, *rows]),
+            x_up=x_up,
+        )
+    explicit = any(b or a for b, a in g.explicit)
+    padding = setup.padding if explicit else None
+    shown = {"padding": padding} if explicit else {}
+    if setup.padding_mode != "zeros":
+        shown["padding_mode"] = setup.padding_mode
+    if setup.convention != "numpy":
+        shown["convention"] = setup.convention
+    plain = plan(
+        x.shape, w.shape, setup.mode, flip=setup.flip, padding=padding,
+        padding_mode=setup.padding_mode, convention=setup.convention,
+    )  # fmt: skip
+    output = convolve if setup.flip else correlate
+    ours = LabRow(
+        "convtui",
+        f"{run}(x, w, {setup.mode!r}{_keywords(**shown)})",
+        plain.pad,
+        setup.flip,
+        output(x, w, setup.mode, **shown),
+    )
+    if explicit or setup.padding_mode != "zeros":
+        what = "zeros" if setup.padding_mode == "zeros" else f"'{setup.padding_mode}' copies"
+        title = f"x and w padded with {what} in each library's words, mode '{setup.mode}'"
+        rows = compare_padding(x, w, setup.padding_mode, setup.mode, padding=padding)
+    else:
+        title = f"x and w through each library's convolution, mode '{setup.mode}'"
+        rows = compare(x, w, setup.mode)
+    left_out = tuple(
+        f"{name} {_per_axis(values)}"
+        for name, values in (("stride", g.stride), ("dilation", g.dilation))
+        if any(v != 1 for v in values)
+    )
+    names = padding_names(
+        x, w, setup.mode, first_row=True, edge=6, padding=padding, convention=setup.convention
+    )
+    return SetupLab(title, _explained([ours, *rows]), names=names, left_out=left_out)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from convtui.engine.geometry import PADDING_MODES, plan
 from convtui.lab import compare, format_padding
 
 signal = pytest.importorskip("scipy.signal")
@@ -336,8 +337,9 @@ def test_padding_names_table_is_the_engines_and_numpy_pads():
         ((3, 2), (2, 2), 3, 0, 0, 2),
     ],
 )
+@pytest.mark.parametrize("flip", [False, True])
 def test_transposed_rows_are_their_calls(
-    x_shape, w_shape, stride, padding, output_padding, dilation
+    x_shape, w_shape, stride, padding, output_padding, dilation, flip
 ):
     torch = pytest.importorskip("torch")
     import torch.nn.functional as F
@@ -346,10 +348,11 @@ def test_transposed_rows_are_their_calls(
 
     x, w = arrays(x_shape, w_shape)
     options = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
-    g, x_up, rows = compare_transposed(x, w, **options)
+    g, x_up, rows = compare_transposed(x, w, flip=flip, **options)
     conv_transpose = {1: F.conv_transpose1d, 2: F.conv_transpose2d}[x.ndim]
     xt = torch.tensor(x, dtype=torch.float64)[None, None]
-    wt = torch.tensor(w, dtype=torch.float64)[None, None]
+    # the transpose of a true convolution is PyTorch's with w reversed
+    wt = torch.tensor(np.flip(w).copy() if flip else w, dtype=torch.float64)[None, None]
     expected = conv_transpose(xt, wt, **options)[0, 0].numpy()
     for row in rows:
         if row.output is not None:
@@ -374,3 +377,123 @@ def test_transposed_by_hand():
     assert rows[2].call == "np.convolve(np.pad(x_up, (1, 2)), w, mode='valid')"
     assert rows[4].call == "conv([zeros(1, 1), x_up, zeros(1, 2)], w, 'valid')"
     assert not any(row.differs for row in rows)
+
+
+def test_transposed_rows_of_a_true_convolution_by_hand():
+    from convtui.lab import compare_transposed
+
+    # convolve(y, [1, 2, 3], 'valid', stride=2): step i reads 3·y[2i] + 2·y[2i+1] + 1·y[2i+2],
+    # so its transpose puts 3·x[i] at 2i, 2·x[i] at 2i+1 and x[i] at 2i+2
+    _, _, rows = compare_transposed([1, 10], [1, 2, 3], stride=2, flip=True)
+    assert rows[0].output.tolist() == [3, 2, 31, 20, 10]
+    assert rows[0].call == "F.conv_transpose1d(x, w.flip(-1), stride=2)"
+    assert rows[1].call.startswith("tf.nn.conv1d_transpose(x, tf.reverse(w, [0]),")
+    assert rows[2].call == "np.correlate(np.pad(x_up, (2, 2)), w, mode='valid')"
+    assert rows[4].call == "conv([zeros(1, 2), x_up, zeros(1, 2)], fliplr(w), 'valid')"
+    assert [row.flips for row in rows] == [True, True, False, False, False]
+
+
+# ------------------------------------------------------------ explicit padding, whole setups
+
+EXPLICIT = [((5,), (3,), 1), ((4,), (2,), 2), ((3,), (3,), ((2, 0),)), ((4, 5), (3, 2), 1)]
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "reflect", "replicate", "circular", "symmetric"])
+@pytest.mark.parametrize("x_shape, w_shape, padding", EXPLICIT)
+def test_explicit_padding_rows_are_their_calls_and_torchs_conv(
+    x_shape, w_shape, padding, padding_mode
+):
+    from convtui.lab import compare_padding
+
+    x, w = arrays(x_shape, w_shape)
+    rows = compare_padding(x, w, padding_mode, "valid", padding=padding)
+    assert check_calls(rows, x, w) >= 1
+    numpy_name = {"zeros": "constant", "replicate": "edge", "circular": "wrap"}
+    pairs = ((padding, padding),) * x.ndim if isinstance(padding, int) else padding
+    padded = np.pad(x, pairs, mode=numpy_name.get(padding_mode, padding_mode))
+    check(row_named(rows, "numpy.pad"), signal.convolve(padded, w, "valid"))
+    assert row_named(rows, "scipy.ndimage.convolve").output is None  # keeps x's shape
+    torch = pytest.importorskip("torch")
+    torch_row = row_named(rows, "PyTorch")
+    if padding_mode == "symmetric" or not isinstance(padding, int):
+        return  # no such mode in PyTorch; Conv1d takes one padding per axis
+    if padding_mode == "reflect" and padding >= min(x_shape):
+        assert torch_row.output is None
+        return
+    layer = {1: torch.nn.Conv1d, 2: torch.nn.Conv2d}[x.ndim]
+    conv = layer(1, 1, w.shape, padding=padding, padding_mode=padding_mode, bias=False).double()
+    with torch.no_grad():
+        conv.weight[:] = torch.tensor(w, dtype=torch.float64)
+        expected = conv(torch.tensor(x, dtype=torch.float64)[None, None])[0, 0].numpy()
+    check(torch_row, expected)
+
+
+SETUPS = [
+    dict(input=[1, 2, 3, 4, 5, 6], kernel=[1, 10], mode="same"),
+    dict(input=[1, 2, 3, 4, 5], kernel=[1, 2, 3], mode="valid", flip=False, padding=1,
+         padding_mode="circular"),
+    dict(input=[[1, 2, 3], [4, 5, 6]], kernel=[[1, 2], [3, 4]], mode="same",
+         padding_mode="symmetric", stride=2),
+    dict(input=[3, -1, 2, 5], kernel=[1, 0, -1], mode="causal", padding_mode="replicate",
+         convention="matlab"),
+    dict(input=[1, 2, 3], kernel=[0.5, 1, 0.5], mode="valid", flip=False, stride=2, padding=1,
+         output_padding=1, transposed=True),
+    dict(input=[[1, 2], [3, 4]], kernel=[[1, 2], [0, 1]], mode="valid", stride=2,
+         transposed=True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fields", SETUPS, ids=range(len(SETUPS)))
+def test_a_setups_lab_starts_with_its_own_numbers_and_explains_every_difference(fields):
+    from convtui.engine.setup import Setup
+    from convtui.lab import compare_setup
+
+    setup = Setup(**fields)
+    lab = compare_setup(setup)
+    ours = lab.rows[0]
+    assert ours.library == "convtui" and not ours.differs
+    # without stride and dilation, which the rows leave out (and say so)
+    plain = setup if setup.transposed else setup.replace(stride=1, dilation=1)
+    np.testing.assert_array_equal(ours.output, plain.compute().output)
+    assert ("stride 2" in lab.left_out) == (setup.stride == 2 and not setup.transposed)
+    for row in lab.rows[1:]:
+        if row.output is None:
+            assert row.note
+            continue
+        same = row.output.shape == ours.output.shape and np.allclose(row.output, ours.output)
+        assert row.differs == (not same)
+        if row.differs:
+            assert row.note, row  # the library's own note, or what it pads and flips
+    if setup.transposed:
+        assert lab.names is None and lab.x_up is not None
+    else:
+        assert [name.padding_mode for name in lab.names] == list(PADDING_MODES)
+        first = np.asarray(setup.input).reshape(-1, setup.input.shape[-1])[0]
+        for name in lab.names:  # the cells each mode adds around x's first row, as np.pad
+            g = plan(
+                setup.input.shape, setup.kernel.shape, setup.mode, padding=setup.padding,
+                convention=setup.convention,
+            )  # fmt: skip
+            before, after = g.pad[-1]
+            numpy_name = {"zeros": "constant", "replicate": "edge", "circular": "wrap"}
+            padded = np.pad(first, (before, after), mode=numpy_name.get(name.padding_mode,
+                            name.padding_mode))  # fmt: skip
+            parts = [padded[:before], first, padded[len(padded) - after :]]
+            assert name.here == " | ".join(
+                " ".join(f"{v:.6g}" for v in part) for part in parts if len(part)
+            )
+
+
+def test_a_setups_lab_explains_a_difference_by_padding_and_flip():
+    from convtui.engine.setup import Setup
+    from convtui.lab import compare_setup
+
+    rows = compare_setup(Setup([1, 2, 3, 4, 5, 6], [1, 10], "same")).rows
+    matlab, torch = row_named(rows, "MATLAB conv"), row_named(rows, "PyTorch conv1d")
+    assert matlab.output.tolist() == [12, 23, 34, 45, 56, 60]  # the DESIGN.md check
+    assert matlab.differs and matlab.note == "pads (0, 1) where this setup pads (1, 0)"
+    assert torch.note == (
+        "pads (0, 1) where this setup pads (1, 0); "
+        "does not flip w (cross-correlation); this setup does"
+    )
+    assert not row_named(rows, "numpy.convolve").differs

@@ -1,8 +1,10 @@
-"""The conventions lab as a pane: the playground's x, w and mode through each library.
+"""The conventions lab as a pane: the playground's setup through each library.
 
-The rows come from :func:`convtui.lab.compare` (the same table as ``convtui
-compare``); this pane only draws them.  Rows that differ from the first are
-marked ``*`` and highlighted.
+The rows come from :func:`convtui.lab.compare_setup` (the tables of ``convtui
+compare``, with this setup's own result first): each library's convolution, its
+padding mode under each library's name, or its transposed call.  Rows that differ
+from convtui's are marked ``*``, highlighted, and say why; below them, what each
+padding mode fills around this input, in every library's words.
 """
 
 from __future__ import annotations
@@ -15,9 +17,18 @@ from textual.widgets import Static
 
 from ...commands import format_array
 from ...engine.setup import Setup
-from ...lab import AXES_NOTE, LabRow, compare, format_padding
+from ...lab import AXES_NOTE, LabRow, PaddingName, SetupLab, compare_setup, format_padding
 
-__all__ = ["LabPane", "lab_lines", "lab_table"]
+__all__ = ["LabPane", "lab_lines", "lab_table", "names_lines"]
+
+LIBRARIES = (
+    ("torch", "torch"),
+    ("numpy.pad", "numpy.pad"),
+    ("scipy.ndimage", "scipy.ndimage"),
+    ("OpenCV", "OpenCV"),
+    ("MATLAB padarray", "MATLAB"),
+    ("TensorFlow tf.pad", "TensorFlow"),
+)
 
 MAX_SHOWN = 16  # output values per row before "…"
 
@@ -121,27 +132,76 @@ class LabPane(Static):
 
         if self.setup is None:
             return Text("No setup yet.", style="dim")
-        x, w, mode = self.setup.input, self.setup.kernel, self.setup.mode
         try:
-            rows = compare(x, w, mode)
+            lab = compare_setup(self.setup)
         except (ValueError, OverflowError) as exc:
             return Text(f"The lab cannot run this setup: {exc}", style="red")
-        reference = next((r.library for r in rows if r.output is not None), "the first row")
-        notes = [f"{r.library}: {r.note}" for r in rows if r.note and r.output is not None]
-        lines = [
-            Text(f"x and w through each library's convolution, mode '{mode}'", style="bold"),
-            *self._table(rows),
-            Text(f"* differs from {reference}", style="yellow"),
-            *(Text(note, style="dim") for note in notes),
-            Text(f"({AXES_NOTE})", style="dim"),
-        ]
-        g = self.setup.geometry
-        if any(v != 1 for v in g.stride + g.dilation) or any(b or a for b, a in g.explicit):
-            lines.append(
-                Text(
-                    "Stride, dilation and padding are left out here: the libraries "
-                    "differ in 'same' and in the flip.",
-                    style="dim",
-                )
+        width = self.content_size.width
+        return Group(*setup_lines(lab, self._table(lab.rows), self.setup, width))
+
+
+def setup_lines(lab: SetupLab, table: list, setup: Setup, width: int = 0) -> list:
+    """The lab's lines around ``table`` (the rows drawn to fit): legend, notes, names."""
+    notes = [f"{r.library}: {r.note}" for r in lab.rows if r.note and r.output is not None]
+    if any(row.differs for row in lab.rows):
+        legend = Text("* differs from convtui (this setup): the note says why", style="yellow")
+    else:
+        legend = Text("Every library's row gives convtui's numbers for this setup.")
+    lines = [Text(lab.title, style="bold"), *table, legend]
+    lines += [Text(note, style="dim") for note in notes]
+    if lab.x_up is not None:
+        values = format_array(lab.x_up.reshape(-1)[:MAX_SHOWN])
+        more = " …" if lab.x_up.size > MAX_SHOWN else ""
+        lines.append(Text(f"x_up (stride-1 zeros between the inputs): {values}{more}"))
+        lines.append(
+            Text(
+                "numpy, scipy and MATLAB have no transposed call: they slide w over x_up "
+                "with the padding column's zeros around it (d·(k-1) - padding before; "
+                "output_padding more after).",
+                style="dim",
             )
-        return Group(*lines)
+        )
+    lines.append(Text(f"({AXES_NOTE})", style="dim"))
+    if lab.left_out:
+        lines.append(
+            Text(
+                f"Left out here: {', '.join(lab.left_out)}. The rows compare what each "
+                "library pads and whether it flips; convtui's row leaves them out too.",
+                style="dim",
+            )
+        )
+    if lab.names:
+        here = "this x" if setup.input.ndim == 1 else "x's first row"
+        lines += ["", *names_lines(lab.names, setup.padding_mode, here, width)]
+    return lines
+
+
+def names_lines(
+    names: list[PaddingName], current: str, here: str = "this x", width: int = 0
+) -> list[Text]:
+    """The padding-mode naming table: what each mode fills, here, and every library's name.
+
+    Three lines a mode: the mode, its words and ``a b c d`` filled; the input
+    (``here``) filled; every library's name for it, wrapped under its indent to
+    ``width`` (0: not wrapped).  The setup's own mode is marked ``▶``.
+    """
+    console = Console(width=max(width - 4, 20)) if width else None
+    lines = [
+        Text("What fills the padding, in each library's words", style="bold"),
+        Text("(a b c d: the input; | marks where it starts and ends; — no such mode)", style="dim"),
+    ]
+    words_w = max(len(n.words) for n in names)
+    for name in names:
+        mine = name.padding_mode == current
+        style = "bold" if mine else ""
+        first = (
+            f"{'▶' if mine else ' '} {name.padding_mode:<9} {name.words:<{words_w}}  {name.fills}"
+        )
+        lines.append(Text(first, style=style))
+        if name.here is not None:
+            lines.append(Text(f"    {here}: {name.here}", style=style))
+        called = " · ".join(f"{label} {name.names[key] or '—'}" for key, label in LIBRARIES)
+        called = Text(called, style="dim")
+        parts = called.wrap(console, console.width) if console else [called]
+        lines += [Text("    ") + part for part in parts]
+    return lines
