@@ -25,8 +25,10 @@ import os
 import re
 import secrets
 import struct
+import warnings
 import wave
 from pathlib import Path
+from tokenize import TokenError
 
 import numpy as np
 
@@ -207,30 +209,34 @@ def _checked(shown, array: np.ndarray) -> np.ndarray:
 def _read_npy(shown, file: Path, role: str) -> np.ndarray:
     fmt = np.lib.format
     with open(file, "rb") as stream:
-        head = stream.read(2)
-        if head[:1] == b"\x80":
+        if stream.read(1) == b"\x80":
             raise FileDataError(shown, "is a pickle, not an array: convtui never loads pickles")
         stream.seek(0)
         try:
             version = fmt.read_magic(stream)
             if version == (1, 0):
-                shape, _, dtype = fmt.read_array_header_1_0(stream)
+                shape, fortran, dtype = fmt.read_array_header_1_0(stream)
             else:
-                shape, _, dtype = fmt.read_array_header_2_0(stream)
-        except (ValueError, EOFError, SyntaxError, TypeError, struct.error) as exc:
+                shape, fortran, dtype = fmt.read_array_header_2_0(stream)
+        # numpy parses the header with ast and tokenize, which raise their own errors
+        except (ValueError, EOFError, SyntaxError, TypeError, struct.error, TokenError) as exc:
             raise FileDataError(shown, f"is not a valid .npy file ({_first_line(exc)})") from None
         if dtype.hasobject:
             raise FileDataError(
                 shown, "holds Python objects (a pickle inside): convtui never loads pickles"
             )
+        if dtype.kind not in "biufc" or dtype.shape:
+            raise FileDataError(shown, f"holds {dtype} values, not numbers")
         count = math.prod(shape)
         _too_big(shown, role, count, max(8, dtype.itemsize))
-        stream.seek(0)
-        try:
-            array = fmt.read_array(stream, allow_pickle=False)
-        except (ValueError, EOFError, TypeError) as exc:
-            raise FileDataError(shown, f"is not a valid .npy file ({_first_line(exc)})") from None
-    return array
+        data = stream.read(count * dtype.itemsize)
+    if len(data) < count * dtype.itemsize:
+        raise FileDataError(
+            shown,
+            f"is not a valid .npy file (truncated: its header promises {count:,} values, "
+            f"it holds {len(data) // dtype.itemsize:,})",
+        )
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -324,7 +330,7 @@ def sample_rate(path) -> int:
             return stream.getframerate()
     except FileNotFoundError:
         raise FileDataError(shown, "no such file") from None
-    except (wave.Error, EOFError, OSError, struct.error, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 — wave raises many types on corrupt chunks
         raise FileDataError(
             shown, f"is not a WAV file convtui can read ({_first_line(exc)})"
         ) from None
@@ -346,15 +352,17 @@ def _read_wav(shown, file: Path, role: str) -> np.ndarray:
                 raise FileDataError(shown, "is empty: the WAV file holds no samples")
             _too_big(shown, role, nframes)
             data = stream.readframes(nframes)
-    except FileDataError:
+    except (FileDataError, PermissionError):
         raise
     except wave.Error as exc:
         reason = _first_line(exc)
         if "unknown format" in reason:
             reason += ": convtui reads PCM WAV; save it as 16-bit PCM"
         raise FileDataError(shown, f"is not a WAV file convtui can read ({reason})") from None
-    except (EOFError, struct.error, ValueError, OverflowError) as exc:
-        reason = _first_line(exc) if str(exc) else "it ends too soon"
+    except Exception as exc:  # noqa: BLE001 — wave raises many types on corrupt chunks
+        reason = _first_line(exc) if str(exc) else "a chunk is broken"
+        if isinstance(exc, EOFError):
+            reason = "it ends too soon"
         raise FileDataError(shown, f"is not a WAV file convtui can read ({reason})") from None
     frame = width * nchannels
     if len(data) < nframes * frame:
@@ -389,14 +397,18 @@ def _pillow(shown):
 def _read_image(shown, file: Path, role: str, channels: bool) -> np.ndarray:
     Image = _pillow(shown)
     try:
-        with Image.open(file) as image:
+        # the memory limit below decides what is too big; Pillow's warning would repeat it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(file)
+        with image:
             image.seek(0)  # a GIF's first frame
             width, height = image.size
             planes = 3 if channels and image.mode not in ("L", "I;16", "I", "F", "1") else 1
             _too_big(shown, role, width * height * planes)
             image.load()
             return _pixels(image, channels)
-    except FileDataError:
+    except (FileDataError, PermissionError):
         raise
     except Image.DecompressionBombError:
         raise FileDataError(shown, "too big: Pillow refuses an image this large") from None
