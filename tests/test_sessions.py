@@ -183,3 +183,88 @@ def test_data_dir_order(monkeypatch, tmp_path):
     monkeypatch.setenv("CONVTUI_DATA_DIR", str(tmp_path / "override"))
     assert data_dir() == tmp_path / "override"
     assert autosave_path() == tmp_path / "override" / "autosave.json"
+
+
+# ------------------------------------------------ the fields of issue 15, and older files
+
+NEW_FIELDS = [
+    Setup([1, 2, 3, 4, 5], [1, 2, 3], "valid", flip=False, padding=1, padding_mode="circular"),
+    Setup([[1, 2, 3], [4, 5, 6]], [[1, 1], [0, 2]], "same", padding_mode="symmetric"),
+    Setup([3, -1, 2, 5], [1, 0, -1], "causal", padding_mode="replicate"),
+    Setup([1.0, 2.0, 3.0], [0.5, 1, 0.5], "valid", flip=False, stride=2, padding=1,
+          output_padding=1, transposed=True),
+    Setup([[1, 2], [3, 4]], [[1, 2], [0, 1]], "valid", stride=(2, 3), padding=((1, 0), (0, 2)),
+          output_padding=(1, 0), transposed=True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("setup", NEW_FIELDS, ids=range(len(NEW_FIELDS)))
+def test_padding_mode_causal_transposed_and_output_padding_are_saved_and_restored(tmp_path, setup):
+    path = tmp_path / "s.json"
+    save_session(path, setup)
+    restored = load_session(path).setup
+    for name in ("mode", "padding_mode", "transposed", "output_padding", "stride", "padding"):
+        assert getattr(restored, name) == getattr(setup, name), name
+    assert restored == setup
+    np.testing.assert_array_equal(restored.compute().output, setup.compute().output)
+    written = json.loads(path.read_text())["setup"]
+    if setup.transposed:
+        assert written["transposed"] is True
+    if setup.padding_mode != "zeros":
+        assert written["padding_mode"] == setup.padding_mode
+
+
+def test_a_transposed_session_gives_torchs_numbers(tmp_path):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "s.json"
+    save_session(path, NEW_FIELDS[3])
+    restored = load_session(path).setup
+    expected = torch.nn.functional.conv_transpose1d(
+        torch.tensor([[[1.0, 2.0, 3.0]]], dtype=torch.float64),
+        torch.tensor([[[0.5, 1.0, 0.5]]], dtype=torch.float64),
+        stride=2,
+        padding=1,
+        output_padding=1,
+    )
+    np.testing.assert_allclose(restored.compute().output, expected[0, 0].numpy())
+
+
+def test_a_plain_setup_is_written_as_the_first_format_was():
+    """Options newer than the first files are left out at their defaults."""
+    text = sessions._document(Setup([1, 2, 3, 4], [5, 6, 7]), {})
+    assert set(json.loads(text)["setup"]) == {
+        "input", "kernel", "mode", "flip", "stride", "dilation", "padding", "convention"
+    }  # fmt: skip
+
+
+BEFORE = os.path.join(os.path.dirname(__file__), "sessions_before_15")
+# Written by convtui's first session format (commit b80e2b1: `git archive b80e2b1 convtui`,
+# then its save_session), before padding modes, causal and transposed existed.
+WRITTEN_BEFORE = {
+    "plain.json": (Setup([1, 2, 3, 4], [5, 6, 7]), {}),
+    "torch-2d.json": (
+        Setup([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -1]], "same", flip=False, convention="torch"),
+        {"lesson-2": 3},
+    ),
+    "strided-padded.json": (
+        Setup(
+            [0.5, -1.25, 3.0, 2.0, 1.0], [1, 2], "valid", stride=2, dilation=2, padding=((2, 1),)
+        ),
+        {},
+    ),  # fmt: skip
+    "complex.json": (Setup([1 + 2j, 3, -1j], [1j, 2], "full"), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN_BEFORE))
+def test_session_files_written_before_the_new_fields_still_open_identical(tmp_path, name):
+    expected, progress = WRITTEN_BEFORE[name]
+    session = load_session(os.path.join(BEFORE, name))
+    assert session.setup == expected and session.progress == progress
+    assert session.setup.padding_mode == "zeros" and not session.setup.transposed
+    np.testing.assert_array_equal(session.setup.compute().output, expected.compute().output)
+    # saved again, it is the same file: nothing new is written for the defaults
+    path = tmp_path / name
+    save_session(path, session.setup, session.progress)
+    with open(os.path.join(BEFORE, name)) as before:
+        assert json.loads(path.read_text()) == json.load(before)
