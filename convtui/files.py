@@ -461,11 +461,12 @@ def write_array(path, array, *, force: bool = False, sample_rate: int | None = N
 
     - ``.npy`` and ``.csv``/``.txt`` hold the values exactly (a 1-D array is one row);
     - ``.wav`` is 16-bit PCM mono at ``sample_rate`` (default 8000 per second):
-      integers in -32768..32767 exactly, anything else rescaled so the largest
-      magnitude is 32767;
+      values in -32768..32767 as they are (rounded to whole numbers), anything
+      wider rescaled so the largest magnitude is 32767;
     - an image (``.png``, ``.bmp``, ``.jpg``) is 8-bit grayscale (2-D) or RGB
-      ``(3, H, W)``: integers in 0..255 exactly, anything else rescaled linearly
-      to 0-255 (``"rescaled 0-255 from [-4, 12]"``).  JPEG is lossy.
+      ``(3, H, W)``: values in 0..255 as they are (rounded), anything wider
+      rescaled linearly to 0-255 (``"rescaled 0-255 from [-4, 12]"``).  JPEG is
+      lossy.
 
     Nothing is written over an existing file unless ``force``; the file appears
     whole or not at all.
@@ -532,11 +533,14 @@ def write_array(path, array, *, force: bool = False, sample_rate: int | None = N
 
 
 def _to_range(array: np.ndarray, low: int, high: int, *, symmetric: bool):
-    """Values as integers in [low, high]: exact when they are, rescaled otherwise."""
+    """Values as integers in [low, high]: as they are, rounded, or rescaled when outside."""
     lo, hi = array.min(), array.max()
-    whole = array.dtype.kind in "iu" or bool(np.all(array == np.round(array)))
-    if whole and lo >= low and hi <= high:
-        return np.asarray(np.round(array), dtype=np.int64), ""
+    if array.dtype.kind in "iu" and lo >= low and hi <= high:
+        return array.astype(np.int64), ""
+    rounded = np.round(array.astype(np.float64))
+    if rounded.min() >= low and rounded.max() <= high:
+        note = "" if np.array_equal(rounded, array) else ", rounded to whole numbers"
+        return rounded.astype(np.int64), note
     span = f"[{format_number(lo)}, {format_number(hi)}]"
     values = array.astype(np.float64)
     if symmetric:

@@ -178,10 +178,13 @@ def test_write_wav_exact_when_int16_else_rescaled(tmp_path):
     with wave.open(str(tmp_path / "a.wav")) as stream:
         assert (stream.getsampwidth(), stream.getnchannels(), stream.getframerate()) == (2, 1, 1000)
         assert np.frombuffer(stream.readframes(4), "<i2").tolist() == [0, 5, -32768, 32767]
-    message = write_array(tmp_path / "b.wav", np.array([0.5, -2.0, 1.0]))
-    assert message.endswith("rescaled to ±32767 from [-2, 1]")
-    # largest magnitude 2 → 32767: 0.5 → 8191.75 → 8192, 1 → 16383.5 → 16384 (to even)
-    assert read_array(tmp_path / "b.wav").tolist() == [8192, -32767, 16384]
+    message = write_array(tmp_path / "b.wav", np.array([40000.0, -80000.0, 20000.0]))
+    assert message.endswith("rescaled to ±32767 from [-80000, 40000]")
+    # largest magnitude 80000 → 32767: 40000 → 16383.5 → 16384 (to even), 20000 → 8191.75
+    assert read_array(tmp_path / "b.wav").tolist() == [16384, -32767, 8192]
+    message = write_array(tmp_path / "c.wav", np.array([0.4, -2.6, 1.5]))
+    assert message.endswith("16-bit PCM at 8000/s, rounded to whole numbers")
+    assert read_array(tmp_path / "c.wav").tolist() == [0, -3, 2]
 
 
 def test_write_image_exact_in_range_else_rescaled(tmp_path):
@@ -199,6 +202,10 @@ def test_write_image_exact_in_range_else_rescaled(tmp_path):
     )
     assert "JPEG is lossy" in write_array(tmp_path / "d.jpg", pixels)
     assert "every value 300: written as 0" in write_array(tmp_path / "e.png", np.full((2, 2), 300))
+    assert write_array(tmp_path / "f.png", np.array([[0.4, 254.6]])).endswith(
+        "1×2 grayscale, rounded to whole numbers"
+    )
+    assert read_array(tmp_path / "f.png").tolist() == [[0, 255]]
 
 
 def test_nothing_is_written_over_a_file_without_force(tmp_path):
