@@ -84,15 +84,11 @@ def test_the_issue_example_a_recording_and_a_typed_kernel(cli, tmp_path):
 
 def test_named_alternatives_and_kernel_files(cli, tmp_path):
     assert cli("conv", "--input", "1,2,3", "--kernel", "5,6,7")[1] == "5 16 34 32 21\n"
-    assert cli("conv", "1,2,3,4", "--kernel", "difference", "--correlate", "--mode", "valid")[
-        1
-    ] == (
-        "1 1 1\n"  # numpy.diff
-    )
+    diff = cli("conv", "1,2,3,4", "--kernel", "difference", "--correlate", "--mode", "valid")
+    assert diff[1] == "1 1 1\n"  # numpy.diff
     np.save(tmp_path / "k.npy", np.array([1, 10]))
-    assert (
-        cli("conv", "1,2,3", "--kernel-file", str(tmp_path / "k.npy"))[1] == "1 12 23 30\n"
-    )  # 1, 2·1 + 1·10, 3 + 20, 30
+    full = cli("conv", "1,2,3", "--kernel-file", str(tmp_path / "k.npy"))
+    assert full[1] == "1 12 23 30\n"  # 1, 2·1 + 1·10, 3 + 2·10, 3·10
     (tmp_path / "x.csv").write_text("1 2\n3 4\n")
     assert cli("conv", "--input-file", str(tmp_path / "x.csv"), "[[1]]")[1] == "1 2\n3 4\n"
 
@@ -202,3 +198,20 @@ def test_app_flags_refuse_with_one_line(argv, message):
     with pytest.raises(UsageError) as info:
         app_options(argv)
     assert str(info.value) == message
+
+
+def test_the_readme_example_with_a_sample_image(cli, tmp_path, monkeypatch):
+    import pathlib
+    import shlex
+
+    readme = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+    section = readme.read_text(encoding="utf-8").split("### Your own data", 1)[1]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0].startswith("$ convtui conv ") and block[2].startswith("$ convtui --")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli(*shlex.split(block[0])[2:])
+    assert (code, out) == (0, block[1] + "\n")
+    assert Image.open(tmp_path / "edges.png").size == (128, 128)
+    assert cli(*shlex.split(block[0])[2:])[0] == 2  # it is there now: --force to write over it
+    options = app_options(shlex.split(block[2])[2:])
+    assert options["setup"].kernel.sum() == 4**4  # gaussian 5: (1+4+6+4+1)²
