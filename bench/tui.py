@@ -219,3 +219,42 @@ if __name__ == "__main__" and "--cold-only" not in sys.argv:
     import tui_training  # bench/ is on sys.path when this file runs as a script
 
     tui_training.main([])
+
+
+# ------------------------------------------------ layer screen (issue 16), appended
+# A step key (→, the next output cell) on the layer screen with 3 input channels,
+# 8 filters of 3×3×3 and a 64×64 picture, every pane visible (160×50), measured as the
+# rows above are; goal ≤ 50 ms CPU over the same floor.
+
+
+async def layer_step_cpu(keys: int) -> list[float]:
+    import numpy as np
+
+    from convtui.app import make_app
+    from convtui.app.layer_state import LayerSpec, LayerState
+
+    picture = np.random.default_rng(0).integers(0, 9, (3, 64, 64))
+    state = LayerState.start(picture, [LayerSpec(out_channels=8, kernel=3)])
+    app = make_app(screen="layer")
+    times = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        while getattr(app.screen, "state", None) is None:
+            await pilot.pause()
+        app.screen.replace_state(state)
+        await pilot.pause()
+        for _ in range(keys):
+            t0 = time.process_time()
+            await pilot.press("right")
+            await pilot.pause()
+            times.append(time.process_time() - t0)
+    return times
+
+
+if __name__ == "__main__" and "--cold-only" not in sys.argv:
+    keys = 40
+    floor = statistics.median(asyncio.run(step_cpu(bare_app(), keys)))
+    cpu = statistics.median(asyncio.run(layer_step_cpu(keys)))
+    print(
+        f"| step key, layer screen, 3→8 channels, 64×64, 3×3 (CPU) | {cpu * 1000:.1f} ms "
+        f"| {floor * 1000:.1f} ms | +{(cpu - floor) * 1000:.1f} ms over the floor | ≤ 50 ms |"
+    )
