@@ -6,6 +6,10 @@ posting messages up: turning to a page posts ``ReplaceSetup``, ``StepTo`` and
 ``ShowPane`` (the pane the page is about); the learner keeps playing, and a key
 puts the page's setup back.  Answers are graded by :func:`convtui.lessons.grade`;
 the panel only shows what it says.
+
+While an exercise asks for an output value, the panel posts
+:class:`LessonPanel.HideAnswer` so that the panes show "?" for it (see
+:mod:`convtui.app.hidden`) until it is answered or its worked steps are shown.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ from __future__ import annotations
 import statistics
 import time
 
+import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Markdown, Static
 
 from ...engine.conv import apply, choose_method
 from ...engine.setup import Setup
 from ...lessons import Exercise, Lesson, Page, Progress, grade
+from ...lessons.grader import parse_index
+from ..hidden import Hidden
 from ..messages import ReplaceSetup, ShowPane, StepTo
 
 __all__ = ["LessonPanel"]
@@ -64,6 +72,14 @@ class LessonPanel(Vertical):
 
     state = reactive(None, init=False, always_update=True, repaint=False)
     """The playground's state (bound by the screen): the setup exercises are asked about."""
+
+    class HideAnswer(Message):
+        """Hide these output cells on the panes (None: hide nothing); the playground's
+        owner puts it in its state (:class:`convtui.app.hidden.Hide`)."""
+
+        def __init__(self, hidden: Hidden | None) -> None:
+            super().__init__()
+            self.hidden = hidden
 
     def __init__(self, lesson: Lesson, progress: Progress, page: int = 1, **kwargs):
         super().__init__(id="lesson-panel", **kwargs)
@@ -129,6 +145,7 @@ class LessonPanel(Vertical):
         self.query_one("#lesson-answer", Input).value = ""
         self.restore()
         self._show_exercises()
+        self._hide_answer()
         self._measure_or_hide()
         train = self.query_one("#lesson-train", Static)
         train.set_class(page.train is None, "-empty")
@@ -189,6 +206,13 @@ class LessonPanel(Vertical):
         else:
             box.placeholder = "your answer, then Enter"
 
+    def _hide_answer(self) -> None:
+        """Tell the panes what the open exercise asks for, so that they show "?"."""
+        exercise = self.exercise
+        if exercise is not None and exercise.id in self._solved():
+            exercise = None
+        self.post_message(self.HideAnswer(None if exercise is None else hidden_for(exercise)))
+
     def _setup_for(self, exercise: Exercise) -> Setup:
         return self.playground_setup if exercise.on_playground else exercise.setup
 
@@ -214,6 +238,7 @@ class LessonPanel(Vertical):
                     self.post_message(ReplaceSetup(result.setup))
             self.query_one("#lesson-answer", Input).value = ""
             self._show_exercises()
+            self._hide_answer()
             if self.exercise.id not in self._solved():
                 after = "Now the next exercise."
             else:
@@ -256,6 +281,7 @@ class LessonPanel(Vertical):
             return
         worked = grade(exercise, "", self._setup_for(exercise)).worked
         self._feedback("Worked steps:\n" + worked)
+        self.post_message(self.HideAnswer(None))  # revealed: the panes may show it too
 
     def scroll_text(self, pages: int) -> None:
         """Scroll the page's text (for short terminals)."""
@@ -324,6 +350,21 @@ def _timings(setup: Setup) -> str:
             f" (FFT {ratio:.1f}× faster)" if ratio >= 1 else f" (direct {1 / ratio:.1f}× faster)"
         )
     return f"{line}; the engine would pick {PICKED.get(picked, picked)}."
+
+
+def hidden_for(exercise: Exercise) -> Hidden | None:
+    """The output cell an exercise asks for, on its own setup (None: it asks for none).
+
+    A value through a bias or an activation is not an output cell: the panes may
+    show ``y[i]``, which the learner needs to compute it.
+    """
+    params = exercise.params
+    if exercise.kind != "value" or "bias" in params or "activation" in params:
+        return None
+    setup = exercise.setup
+    index = parse_index(params["index"], setup.input.ndim)
+    flat = int(np.ravel_multi_index(index, setup.geometry.output_shape))
+    return Hidden(setup, frozenset({flat}))
 
 
 def _escape(text: str) -> str:
