@@ -57,7 +57,13 @@ __all__ = [
     "SetInput",
     "SetWeights",
     "ToggleDepthwise",
+    "CellSum",
+    "ChannelSum",
+    "FieldRow",
+    "cell_sum",
     "compute",
+    "field_rows",
+    "random_weights",
     "reduce",
     "same_numbers",
 ]
@@ -711,6 +717,8 @@ class FieldRow:
     field: int  # receptive field, in input cells, after this stage
     jump: int  # input cells between neighbouring outputs of this stage
     cells: tuple[tuple[int, int], ...]  # (first, last) per axis this stage's input reads
+    length: tuple[int, ...]  # this stage's input, per axis
+    exact: tuple[tuple[int, ...], ...] | None = None  # the stack's input only: every cell read
 
 
 def field_rows(state: LayerState) -> list[FieldRow]:
@@ -738,9 +746,15 @@ def field_rows(state: LayerState) -> list[FieldRow]:
     field = receptive_field(
         *[[(v,) * ndim for v in column] for column in columns[1:5]], kinds=columns[5]
     )
-    ranges = field.ranges_of(state.cell, input_length=state.x.shape[1:])
+    size = state.x.shape[1:]
+    ranges = field.ranges_of(state.cell, input_length=size)
+    lengths = field.lengths(size)
+    exact = field.cells_of(state.cell, input_length=size)
     rows = []
     for number, ((what, k, s, d, _, _), row) in enumerate(zip(stages, field.layers)):
         cells = tuple((start, stop - 1) for start, stop in ranges[number])  # per axis
-        rows.append(FieldRow(what, k, s, d, row.field[0], row.jump[0], cells))
+        read = exact if number == 0 else None
+        rows.append(
+            FieldRow(what, k, s, d, row.field[0], row.jump[0], cells, lengths[number], read)
+        )
     return rows

@@ -243,3 +243,13 @@ async def test_the_app_opens_on_the_layer_screen():
     async with app.run_test(size=(120, 40)):
         await until(lambda: isinstance(app.screen, LayerScreen) and app.screen.state)
         assert app.screen.state.x.tolist() == [[1, 2, 3, 4]]
+
+
+def test_field_strips_show_the_cells_read_and_the_holes():
+    from convtui.app.layer_state import field_rows
+    from convtui.app.widgets.layer_field import strips
+
+    state = LayerState.start(np.zeros((1, 10)), [LayerSpec(kernel=3, dilation=2)])
+    lines = [line.plain for line in strips(field_rows(state), state, 60)]
+    # output 0 reads inputs 0, 2 and 4: dilation 2 skips 1 and 3
+    assert lines == ["input      ■□■□■·····", "layer 1 z  ■·····"]

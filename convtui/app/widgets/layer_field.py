@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..layer_state import LayerState, field_rows
+from ..layer_state import FieldRow, LayerState, field_rows
+from .grid import CURRENT, WINDOW, window
 from .lines import LinesPane
 
 __all__ = ["LayerField"]
@@ -64,6 +65,8 @@ class LayerField(LinesPane, can_focus=True):
         lines.append(
             Text.assemble(("j", "bold"), f" = j_prev·s = {j0}·{last.stride} = {last.jump}")
         )
+        lines.append(Text(""))
+        lines += strips(rows, state, width)
         first = rows[0].cells
         span = " × ".join(str(hi - lo + 1) for lo, hi in first)
         lines.append(
@@ -75,3 +78,42 @@ class LayerField(LinesPane, can_focus=True):
             )
         )
         return lines
+
+
+def strips(rows: list[FieldRow], state: LayerState, width: int) -> list[Text]:
+    """Each stage's input as a strip of cells per axis: ■ read, □ skipped inside the range.
+
+    The stack's input shows exactly the cells read (dilation and strides leave holes);
+    later stages show the range.  The last strip is the chosen layer's output, the
+    cursor's cell lit.
+    """
+    ndim = len(state.cell)
+    out_length = state.geometry(state.layer).output_shape
+    names = ["input"] + [f"{row.what} out" for row in rows[:-1]]
+    stages = [
+        (name, row.length, row.cells, row.exact) for name, row in zip(names, rows, strict=True)
+    ]
+    here = tuple((c, c) for c in state.cell)
+    stages.append((f"layer {state.layer + 1} z", out_length, here, None))
+    label = max(len(name) for name, *_ in stages) + 4
+    room = max(width - label - 2, 4)
+    lines = []
+    for axis in range(ndim):
+        if ndim > 1:
+            lines.append(Text("rows (↕)" if axis == 0 else "columns (↔)", style="dim"))
+        for name, length, cells, exact in stages:
+            lo, hi = cells[axis]
+            shown = window(length[axis], max(lo, 0), max(hi, 0), room)
+            line = Text(f"{name:<{label - 4}}", style="bold")
+            line.append("‹ " if shown.start > 0 else "  ", style="dim")
+            read = set(exact[axis]) if exact is not None else None
+            for i in shown:
+                if not lo <= i <= hi:
+                    line.append("·", style="dim")
+                elif read is not None and i not in read:
+                    line.append("□", style="dim")
+                else:
+                    line.append("■", style=CURRENT if name.endswith(" z") else WINDOW)
+            line.append(" ›" if shown.stop < length[axis] else "", style="dim")
+            lines.append(line)
+    return lines
