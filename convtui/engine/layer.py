@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import threading
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -90,7 +91,30 @@ def _check_groups(groups) -> None:
 def _layer_plan(
     x_shape, w_shape, stride, padding, dilation, groups, padding_mode="zeros"
 ) -> Geometry:
-    """Check a layer's shapes and options; the geometry of its spatial axes."""
+    """Check a layer's shapes and options; the geometry of its spatial axes.
+
+    Remembered when every option is a plain int, str or tuple of ints (a training
+    loop asks the same question every step); others (a bool, numpy ints, lists) are
+    checked every time, so the cache never answers for a value it would refuse.
+    """
+    key = (tuple(x_shape), tuple(w_shape), stride, padding, dilation, groups, padding_mode)
+    if all(_plain(option) for option in key[2:]):
+        return _remembered_layer_plan(*key)
+    return _check_layer(*key)
+
+
+def _plain(value) -> bool:
+    if type(value) is tuple:
+        return all(type(v) is int for v in value)
+    return type(value) in (int, str)
+
+
+@lru_cache(maxsize=256)
+def _remembered_layer_plan(*key) -> Geometry:
+    return _check_layer(*key)
+
+
+def _check_layer(x_shape, w_shape, stride, padding, dilation, groups, padding_mode) -> Geometry:
     _check_ranks(x_shape, w_shape, "(C_out, C_in // groups, *kernel)")
     _check_groups(groups)
     c_in, c_out = x_shape[1], w_shape[0]
@@ -326,6 +350,7 @@ def _add_bias(xp, out, bias, c_out: int, weight_shape, dtype):
 _GRID_WASTE = 2.0  # at most twice the real outputs, else the windows' im2col is cheaper
 
 
+@lru_cache(maxsize=256)
 def _grid(g: Geometry):
     """``(run, offsets, flat)`` of the shifted-rows path for ``g``, or None where it does not pay.
 

@@ -95,3 +95,11 @@ def test_an_infinite_input_gives_the_same_gradients_as_torch():
     _, grad_w, _ = conv_backward(grad_output, x, w)
     np.testing.assert_array_equal(grad_w, expected[2])
     assert np.isinf(grad_w).sum() == 3  # the taps of the first column met the inf
+
+
+def test_a_remembered_plan_never_answers_for_an_option_it_would_refuse():
+    x, w = np.ones((1, 1, 5)), np.ones((1, 1, 2))
+    assert conv_forward(x, w, stride=1).tolist() == [[[2.0, 2.0, 2.0, 2.0]]]
+    with pytest.raises(ValueError, match="stride must be an int"):
+        conv_forward(x, w, stride=True)  # True == 1 and hashes alike; still refused
+    assert conv_forward(x, w, stride=[2]).tolist() == [[[2.0, 2.0]]]  # a list: checked anew
