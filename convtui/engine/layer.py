@@ -20,7 +20,11 @@ weight's gradient is the *sum* of one term per step it was used in.
 How the fast path works: the padded input is viewed, without copying, as every
 window the kernel lands on (``as_strided``); one copy lays the windows out as
 columns (im2col) and a batched matrix product does the rest.  The input gradient
-scatters the column gradients back tap by tap (one pass per kernel tap).
+scatters the column gradients back tap by tap (one pass per kernel tap).  At stride
+1 the windows are shifted runs of the flattened padded rows, so the columns of the
+whole batch are one copy per tap and one matrix product, and the scatter adds one
+long run per tap (see "stride 1: shifted rows" below).  Temporaries are reused from
+call to call in each thread: fresh pages cost more than the arithmetic at these sizes.
 """
 
 from __future__ import annotations
