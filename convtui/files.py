@@ -20,6 +20,7 @@ convtui.files.FileDataError: nothing.csv: no such file
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
@@ -264,11 +265,47 @@ def _read_text(shown, file: Path, role: str, size: int) -> np.ndarray:
         ) from None
     if "\x00" in text:
         raise FileDataError(shown, "is not text (it holds NUL bytes): expected numbers")
+    values = _loadtxt(text)
+    if values is None:  # the line-by-line reading below says what is wrong, and where
+        values = _read_rows(shown, text, role)
+    if values.ndim == 2 and 1 in values.shape:  # one row, or one number a line
+        return values.reshape(-1)
+    return values
+
+
+def _loadtxt(text: str) -> np.ndarray | None:
+    """numpy's loadtxt (C, fast) on a well-formed table; None for anything it refuses."""
+    # an empty field (",," or a comma at either end of a line) would vanish below
+    tight = text.replace(" ", "").replace("\t", "").replace("\r", "")
+    if (
+        ",," in tight
+        or ",\n" in tight
+        or "\n," in tight
+        or tight.strip().startswith(",")
+        or tight.strip().endswith(",")
+    ):
+        return None
+    spaced = io.StringIO(text.replace(",", " "))
+    for dtype in (np.int64, np.float64):
+        spaced.seek(0)
+        try:
+            with warnings.catch_warnings():  # "input contained no data": said below
+                warnings.simplefilter("ignore", UserWarning)
+                values = np.loadtxt(spaced, dtype=dtype, comments="#", ndmin=2)
+        except ValueError:
+            continue
+        if not values.size or (dtype is np.float64 and np.abs(values).max() >= 2.0**63):
+            return None  # nothing, or maybe an integer past int64: the rows below say
+        return values
+    return None
+
+
+def _read_rows(shown, text: str, role: str) -> np.ndarray:
     rows: list[list[str]] = []
     lines: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
+        line = line.split("#", 1)[0].strip()
+        if not line:
             continue
         fields = _FIELD_SPLIT.split(line)
         if "" in fields:
@@ -303,8 +340,6 @@ def _read_text(shown, file: Path, role: str, size: int) -> np.ndarray:
                 f"line {line}: {str(tokens[index])[:40]!r} is not a number"
                 + (" (a header? start it with #)" if index < width and line == lines[0] else ""),
             ) from None
-    if width == 1 or len(rows) == 1:
-        return values.reshape(-1)
     return values.reshape(len(rows), width)
 
 

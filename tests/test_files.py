@@ -70,6 +70,10 @@ def test_text_files_written_by_numpy(tmp_path):
         ("1,2\n\n# note\n3,4\r\n", [[1, 2], [3, 4]]),  # blank lines, comments, CRLF
         ("\ufeff1;2".replace(";", ","), [1, 2]),  # a BOM from a spreadsheet
         ("1\t2.5", [1.0, 2.5]),
+        ("1 2 # a comment after the numbers\n3 4", [[1, 2], [3, 4]]),
+        ("1,2\n# a,,b\n3, 4\n", [[1, 2], [3, 4]]),  # a comment with two commas
+        ("9223372036854775807 -9223372036854775808", [2**63 - 1, -(2**63)]),  # int64's ends
+        ("1e20 1", [1e20, 1.0]),
     ],
 )
 def test_text_layouts(tmp_path, text, expected):
