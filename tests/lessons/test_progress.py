@@ -95,3 +95,33 @@ def test_sessions_and_progress_share_one_data_dir(monkeypatch, tmp_path):
     )
     monkeypatch.setenv("CONVTUI_DATA_DIR", "~/mine")
     assert autosave_path().parent == data_dir() == tmp_path / "home" / "mine"
+
+
+def test_progress_saved_before_the_course_was_corrected_still_loads(path):
+    """A file from the course of 12 lessons before issue 18: lesson 5 had an exercise
+    on page 1 and lesson 11 one on page 4 (p1.1, p4.1), since removed or renumbered.
+    It loads as it is, unknown ids are kept but count for nothing, and it saves back."""
+    old = {
+        "version": 1,
+        "lessons": {
+            "1": {
+                "seen": [1, 2, 3, 4],
+                "solved": ["p1.1", "p2.1", "p3.1", "p4.1", "p4.2"],
+                "page": 4,
+            },
+            "5": {"seen": [1], "solved": ["p1.1"], "page": 1},
+            "11": {"seen": [1, 2, 3, 4], "solved": ["p4.1"], "page": 4},
+        },
+    }
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(old))
+    progress = Progress.load(path)
+    assert progress.warning is None and progress.lessons == old["lessons"]
+    course = load_course()
+    lesson5 = course[4]
+    assert "p1.1" not in {e.id for e in lesson5.exercises}  # page 1 has no exercise now
+    assert not progress.is_done(lesson5)
+    rows = list_lessons(progress)
+    assert len(rows) == len(course) and not any(row.done for row in rows)
+    assert progress.last_page(1) == 4 and progress.save() is None
+    assert Progress.load(path).lessons == old["lessons"]
