@@ -415,3 +415,14 @@ def test_fit_for_app_block_means():
     assert fit_for_app(image, max_cells=36) == (image, "")
     with pytest.raises(ValueError, match="max_cells must be a whole number of at least 1"):
         fit_for_app(image, max_cells=0)
+
+
+def test_pillow_is_imported_only_when_an_image_is_read_or_written():
+    import subprocess
+
+    code = (
+        "import sys, convtui.files, convtui.samples, convtui.commands.conv; "
+        "convtui.files.read_array('sample:noisy-sine'); print('PIL' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -32,17 +32,17 @@ MAX_SIZE = {"box": 255, "gaussian": 31, "moving-average": 100_000}
 # gaussian 31: the largest binomial weight squared, C(30, 15)**2, still fits int64
 
 NAMED_KERNELS = {
-    "identity": "3×3: 1 in the middle, the input unchanged",
-    "box N": "N×N ones (default 3), sum N²: a blur (divide by N² for the mean)",
-    "gaussian N": "N×N binomial weights (default 3: 1 2 1 ⊗ 1 2 1, sum 16): a smooth blur",
-    "sharpen": "3×3: 5 in the middle, -1 up, down, left, right",
-    "sobel-x": "3×3: the change left to right (positive where it brightens)",
-    "sobel-y": "3×3: the change top to bottom (positive where it brightens)",
-    "laplacian": "3×3: -4 in the middle, 1 up, down, left, right (scipy.ndimage.laplace)",
-    "emboss": "3×3: a relief, bright where the image brightens toward the bottom right",
-    "edge": "3×3: 8 in the middle, -1 all around: every edge",
-    "moving-average N": "1-D: N weights of 1/N (default 3); also 'mean N'",
-    "difference": "1-D: -1 1, each value minus the one before (numpy.diff)",
+    "identity": "the input unchanged",
+    "box N": "N×N ones (sum N²): a blur; ÷N² for the mean",
+    "gaussian N": "N×N binomial weights (sum 4^(N-1)): a soft blur",
+    "sharpen": "5 in the middle, -1 beside it: edges stand out",
+    "sobel-x": "change left to right (+ where it brightens)",
+    "sobel-y": "change top to bottom (+ where it brightens)",
+    "laplacian": "the middle against its 4 neighbours",
+    "emboss": "a relief, lit toward the bottom right",
+    "edge": "8 in the middle, -1 around: every edge",
+    "moving-average N": "1-D: N weights of 1/N; also 'mean N'",
+    "difference": "1-D: each value minus the one before (np.diff)",
 }
 """Name → what it is; the values are in :func:`kernel_help`."""
 
