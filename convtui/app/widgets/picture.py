@@ -6,8 +6,11 @@ text colour and its bottom in the background.  A value takes ``size``×``size`` 
 when the pane has room, and a pixel is the mean of ``factor``×``factor`` values when
 it has not (a note says so).  The input is drawn padded, the padded cells greyed; the
 current window is outlined on it, one unit outside the cells the geometry names, and
-the current output cell on the output.  ``v`` (on the plot pane) shows the numbers
-around the window instead.
+the current output cell on the output.  A transposed convolution adds a fourth
+picture beside its output: how many products land on each output
+(``Steps.overlap``), whose uneven counts are the checkerboard of a strided transposed
+convolution; scattering, the current input is outlined and the outputs it spreads to.
+``v`` (on the plot pane) shows the numbers around the window instead.
 
 A picture and its rows are made once per ``Result`` and pane size; a step redraws only
 the rows its outlines cross, so a 1024×1024 image steps as fast as an 8×8 one.
@@ -98,7 +101,7 @@ class Layout:
     size: tuple[int, int]
 
 
-def plan_layout(width: int, height: int, x_shape, w_shape, y_shape) -> Layout | None:
+def plan_layout(width: int, height: int, x_shape, w_shape, y_shape, o_shape=None) -> Layout | None:
     """The largest input and output (one zoom for both, so they compare), then the
     largest kernel, that fit ``width``×``height`` cells in some arrangement.
 
@@ -111,14 +114,31 @@ def plan_layout(width: int, height: int, x_shape, w_shape, y_shape) -> Layout | 
     >>> layout = plan_layout(40, 20, (1026, 1026), (3, 3), (1024, 1024))
     >>> layout.zoom.factor, layout.kind, layout.size
     (57, 'right', (40, 16))
+
+    With ``o_shape`` (a transposed convolution's overlap counts, the output's shape)
+    a fourth box ``o`` goes beside the output, or under it:
+
+    >>> layout = plan_layout(80, 20, (3, 3), (3, 3), (7, 7), (7, 7))
+    >>> layout.at["o"][0] - layout.at["y"][0], layout.at["o"][1] == layout.at["y"][1]
+    (30, True)
     """
 
     def fit(zoom: Zoom, kernel_zoom: Zoom) -> Layout | None:
-        boxes = zoom.box(x_shape), kernel_zoom.box(w_shape), zoom.box(y_shape)
+        x_box, w_box, y_box = zoom.box(x_shape), kernel_zoom.box(w_shape), zoom.box(y_shape)
+        outputs = [(y_box, None)]  # the output's box and where o goes in it
+        if o_shape is not None:
+            o_box = zoom.box(o_shape)
+            outputs = [
+                ((y_box[0] + o_box[0], max(y_box[1], o_box[1])), (y_box[0], 0)),
+                ((max(y_box[0], o_box[0]), y_box[1] + o_box[1]), (0, y_box[1])),
+            ]
         for kind in ARRANGEMENTS:
-            size, at = _arrange(kind, *boxes)
-            if size[0] <= width and size[1] <= height:
-                return Layout(zoom, kernel_zoom, kind, at, size)
+            for box, o_at in outputs:
+                size, at = _arrange(kind, x_box, w_box, box)
+                if size[0] <= width and size[1] <= height:
+                    if o_at is not None:
+                        at["o"] = (at["y"][0] + o_at[0], at["y"][1] + o_at[1])
+                    return Layout(zoom, kernel_zoom, kind, at, size)
         return None
 
     # a kernel keeps 8 pixels a side (or all it has): shrunk to a dot it says nothing
@@ -261,10 +281,43 @@ def _window(setup, result, index) -> tuple[range, range] | None:
     if not g.transposed:
         return g.window(index)
     positions = result.steps[int(np.ravel_multi_index(index, g.output_shape))].positions
-    if not len(positions):
+    return _bounds(positions, setup.input.shape)
+
+
+def _bounds(flat, shape) -> tuple[range, range] | None:
+    """The rows and columns spanned by flat indices into ``shape`` (None for none)."""
+    if not len(flat):
         return None
-    rows, cols = np.unravel_index(positions, setup.input.shape)
+    rows, cols = np.unravel_index(flat, shape)
     return range(int(rows.min()), int(rows.max()) + 1), range(int(cols.min()), int(cols.max()) + 1)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What the current step outlines: cells of x, and cells of y (and of the overlaps).
+
+    A step is an output (its window on x, itself on y) or, scattering a transposed
+    convolution, an input (itself on x, the outputs it spreads to on y).
+    """
+
+    scatter: bool
+    index: tuple[int, ...]
+    x_cells: tuple[range, range] | None
+    y_cells: tuple[range, range] | None
+
+    @classmethod
+    def of(cls, state) -> Mark | None:
+        g = state.setup.geometry
+        if not g.size:
+            return None
+        if state.scattering:
+            index = tuple(int(i) for i in np.unravel_index(state.step, g.input_shape))
+            outputs = state.result.steps.scatter(state.step).outputs
+            y_cells = _bounds(outputs[outputs >= 0], g.output_shape)
+            return cls(True, index, tuple(range(i, i + 1) for i in index), y_cells)
+        index = tuple(int(i) for i in np.unravel_index(state.step, g.output_shape))
+        cells = _window(state.setup, state.result, index)
+        return cls(False, index, cells, tuple(range(i, i + 1) for i in index))
 
 
 def _shape(array) -> str:
@@ -311,8 +364,8 @@ class PicturePane(StripsWidget):
         return drawing
 
     def arrays(self) -> dict[str, tuple]:
-        """``name -> (values, padded, origin, scale)`` of x (padded), w (as applied) and y,
-        once per result."""
+        """``name -> (values, padded, origin, scale)`` of x (padded), w (as applied), y
+        and a transposed convolution's overlap counts ``o``, once per result."""
         state = self.state
         if self._arrays is not None and self._arrays[0] is state.result:
             return self._arrays[1]
@@ -327,6 +380,8 @@ class PicturePane(StripsWidget):
             "w": (oriented, None, (0, 0)),
             "y": (y, None, (0, 0)),
         }
+        if setup.transposed:  # how many products land on each output
+            arrays["o"] = (state.result.steps.overlap().astype(float), None, (0, 0))
         arrays = {name: (*a, Scale.of(a[0])) for name, a in arrays.items()}
         self._arrays = (state.result, arrays)
         return arrays
@@ -336,13 +391,17 @@ class PicturePane(StripsWidget):
         (x, padded, _, _), (oriented, *_), (y, *_) = arrays["x"], arrays["w"], arrays["y"]
         scales = {name: a[3] for name, a in arrays.items()}
         legends = [self._legend(name, scales[name], arrays[name][0]) for name in "xwy"]
+        o_shape = None
+        if "o" in arrays:
+            o_shape = arrays["o"][0].shape
+            legends.append(self._overlap_legend(scales["o"], arrays["o"][0]))
         step_lines = 1 if self._longest_step(setup, y).cell_len <= width else 2
         layout, below = None, []
         for _ in range(3):  # the notes say how the layout shrinks: settle them together
             notes = self._notes(setup, padded, layout)
             below = self._pack([*legends, notes], width)
             room = height - step_lines - len(below)
-            fitted = plan_layout(width, room, x.shape, oriented.shape, y.shape)
+            fitted = plan_layout(width, room, x.shape, oriented.shape, y.shape, o_shape)
             if fitted == layout:
                 break
             layout = fitted
@@ -356,6 +415,7 @@ class PicturePane(StripsWidget):
             "x": (f"{x_name} {_shape(x)}", x_name, "x"),
             "w": (f"{w_name} {_shape(oriented)}", w_name, "w"),
             "y": (f"y {_shape(y)}", "y"),
+            "o": (f"overlaps {_shape(y)}", "overlaps", "o"),
         }
         return Drawing(layout, pictures, labels, step_lines, below)
 
@@ -387,19 +447,46 @@ class PicturePane(StripsWidget):
     @staticmethod
     def _longest_step(setup, y) -> Text:
         """The widest step line this setup can have (so its height never changes): the
-        last index, the widest value, the first and the last window."""
+        last index, the widest value, the first and the last window (for a transposed
+        setup, spans as wide as the last indices, and the scatter reading's line)."""
         g = setup.geometry
         if not g.size:
             return Text("")
         last = tuple(n - 1 for n in g.output_shape)
         values = [*y[:64, :64].ravel().tolist(), y.min(), y.max()]
         widest = max((number(v) for v in values), key=len)
-        ends = [g.window((0, 0)), g.window(last)] if not g.transposed else [(range(0), range(0))]
+        if g.transposed:
+            ends = [tuple(range(max(n - 2, 0), n) for n in g.input_shape)]
+        else:
+            ends = [g.window((0, 0)), g.window(last)]
         spans = [
             max((_span(w[axis]) for w in ends if len(w[axis])), key=len, default="")
             for axis in (0, 1)
         ]
-        return Text(f"y[{last[0]},{last[1]}] = {widest} from x[{spans[0]}, {spans[1]}]")
+        text = f"y[{last[0]},{last[1]}] = {widest} from x[{spans[0]}, {spans[1]}]"
+        if g.transposed:
+            x = real_values(setup.input)
+            x_widest = max((number(v) for v in [*x[:64, :64].ravel().tolist()]), key=len)
+            onto = [_span(range(max(n - 3, 0), n)) for n in g.output_shape]
+            inputs = [n - 1 for n in g.input_shape]
+            scatter = (
+                f"x[{inputs[0]},{inputs[1]}] = {x_widest} spreads onto y[{onto[0]}, {onto[1]}]"
+            )
+            text = max(text, scatter, key=len)
+        return Text(text)
+
+    @staticmethod
+    def _overlap_legend(scale: Scale, counts) -> Text:
+        """``overlaps ▮1 ▮2 ▮4 products per y``: each count's colour (the ends when many)."""
+        distinct = np.unique(counts)
+        if distinct.size > 8:
+            distinct = np.array([scale.low, scale.high])
+        text = Text("overlaps ", style="bold")
+        for value in distinct.tolist():
+            text.append(" ", style=_swatch(scale, value))
+            text.append(f"{number(value)} ")
+        text.append("products per y")
+        return text
 
     @staticmethod
     def _legend(name: str, scale: Scale, values) -> Text:
@@ -415,12 +502,23 @@ class PicturePane(StripsWidget):
         return text
 
     @staticmethod
-    def _step_text(state, index, cells, lines: int = 1) -> list[Text]:
-        """``y[i,j] = v from x[rows, cols]``: the step's value and its window, on ``lines``."""
-        name = "y[" + ",".join(map(str, index)) + "]"
-        texts = [Text(f"{name} = {number(state.result.output[index])}", style="bold")]
+    def _step_text(state, mark: Mark, lines: int = 1) -> list[Text]:
+        """``y[i,j] = v from x[rows, cols]`` (or, scattering, ``x[i,j] = v spreads onto
+        y[rows, cols]``): the step's value and where it reads or lands, on ``lines``."""
+        index = ",".join(map(str, mark.index))
+        if mark.scatter:
+            value = state.setup.input[mark.index]
+            texts = [Text(f"x[{index}] = {number(value)}", style="bold")]
+            cells = mark.y_cells
+            where = "spreads onto y" if cells is not None else "lands nowhere (cropped)"
+        else:
+            texts = [Text(f"y[{index}] = {number(state.result.output[mark.index])}", style="bold")]
+            cells = mark.x_cells
+            where = "from x"
         if cells is not None:
-            texts.append(Text(f"from x[{_span(cells[0])}, {_span(cells[1])}]"))
+            texts.append(Text(f"{where}[{_span(cells[0])}, {_span(cells[1])}]"))
+        elif mark.scatter:
+            texts.append(Text(where))
         if lines == 1 and len(texts) == 2:
             texts = [Text.assemble(texts[0], " ", texts[1])]
         return texts
@@ -443,24 +541,23 @@ class PicturePane(StripsWidget):
         if self.numbers:
             return [self._strip(t, width) for t in self._numbers(state, width, height)]
         drawing = self.drawing()
-        setup, g = state.setup, state.setup.geometry
-        index = cells = None
+        mark = Mark.of(state)
         first = [Text("the output is empty: the kernel does not fit", style="bold")]
-        if g.size:
-            index = tuple(int(i) for i in np.unravel_index(state.step, g.output_shape))
-            cells = _window(setup, state.result, index)
-            first = self._step_text(state, index, cells, drawing.step_lines)
+        if mark is not None:
+            first = self._step_text(state, mark, drawing.step_lines)
         lines = [self._strip(t, width) for t in first[: drawing.step_lines]]
         lines += [Strip.blank(width, base)] * (drawing.step_lines - len(lines))
         layout = drawing.layout
         if layout is None:
             lines.append(self._strip(Text("too small for pictures: v shows numbers"), width))
             return lines
-        rings: dict[str, list] = {"x": [], "w": [], "y": []}
-        if cells is not None:
-            rings["x"].append(drawing.pictures["x"].unit_rect(*cells))
-        if index is not None:
-            rings["y"].append(drawing.pictures["y"].unit_rect(*(range(i, i + 1) for i in index)))
+        rings: dict[str, list] = {name: [] for name in drawing.pictures}
+        if mark is not None and mark.x_cells is not None:
+            rings["x"].append(drawing.pictures["x"].unit_rect(*mark.x_cells))
+        if mark is not None and mark.y_cells is not None:
+            for name in ("y", "o"):
+                if name in drawing.pictures:
+                    rings[name].append(drawing.pictures[name].unit_rect(*mark.y_cells))
         for row in range(layout.size[1]):
             crossed = any(
                 drawing.pictures[name].crossed(row - by - 1, rings[name])
@@ -515,27 +612,31 @@ class PicturePane(StripsWidget):
     # -- numbers ------------------------------------------------------------
 
     def _numbers(self, state, width: int, height: int) -> list[Text]:
-        """The values around the window, the kernel and the output around the step."""
-        setup, g = state.setup, state.setup.geometry
+        """The values around the window, the kernel and the output around the step (and a
+        transposed convolution's overlap counts)."""
+        setup = state.setup
         arrays = self.arrays()
-        index = cells = None
+        mark = Mark.of(state)
         out = [Text("the output is empty", style="bold")]
-        if g.size:
-            index = tuple(int(i) for i in np.unravel_index(state.step, g.output_shape))
-            cells = _window(setup, state.result, index)
-            out = self._step_text(state, index, cells)
-            out = out if out[0].cell_len <= width else self._step_text(state, index, cells, 2)
-        room = max(height - len(out) - 3, 3)  # a title line for each of x, w and y
+        if mark is not None:
+            out = self._step_text(state, mark)
+            out = out if out[0].cell_len <= width else self._step_text(state, mark, 2)
+        blocks = len(arrays)
+        room = max(height - len(out) - blocks, 3)  # a title line for each block
         k_rows = min(arrays["w"][0].shape[0], max(room // 5, 1))
-        x_rows = max((room - k_rows) // 2, 1)
-        y_rows = max(room - k_rows - x_rows, 1)
-        at = None if index is None else tuple(range(i, i + 1) for i in index)
+        x_rows = max((room - k_rows) // (blocks - 1), 1)
+        y_rows = max((room - k_rows - x_rows) // (blocks - 2), 1)
+        x_cells = None if mark is None else mark.x_cells
+        y_cells = None if mark is None else mark.y_cells
         x_name = "x padded" if arrays["x"][1].any() else "x"
-        for name, label, marked, rows in (
-            ("x", x_name, cells, x_rows),
+        shown = [
+            ("x", x_name, x_cells, x_rows),
             ("w", "w flipped" if setup.flip else "w", None, k_rows),
-            ("y", "y", at, y_rows),
-        ):
+            ("y", "y", y_cells, y_rows),
+        ]
+        if "o" in arrays:
+            shown.append(("o", "overlaps (products per y)", y_cells, y_rows))
+        for name, label, marked, rows in shown:
             values, padded, origin, scale = arrays[name]
             out += self._grid(label, values, padded, origin, scale, marked, rows, width)
         return out[:height]
@@ -595,7 +696,8 @@ class PicturePane(StripsWidget):
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        """A click on the output picture goes to that step."""
+        """A click on the output picture (or the overlaps) goes to that step; scattering,
+        a click on the input does."""
         state, drawing = self.state, self.drawing()
         if (
             self.numbers
@@ -604,10 +706,15 @@ class PicturePane(StripsWidget):
             or not state.setup.geometry.size
         ):
             return
-        bx, by = drawing.layout.at["y"]
-        cell = drawing.pictures["y"].pixel_at(event.x - bx, event.y - drawing.step_lines - by - 1)
-        if cell is not None:
-            event.stop()
-            self.post_message(
-                StepTo(int(np.ravel_multi_index(cell, state.setup.geometry.output_shape)))
-            )
+        names = ("x",) if state.scattering else ("y", "o")
+        shape = state.step_shape
+        for name in names:
+            if name not in drawing.layout.at:
+                continue
+            bx, by = drawing.layout.at[name]
+            y = event.y - drawing.step_lines - by - 1
+            cell = drawing.pictures[name].pixel_at(event.x - bx, y)
+            if cell is not None and all(0 <= c < n for c, n in zip(cell, shape)):
+                event.stop()
+                self.post_message(StepTo(int(np.ravel_multi_index(cell, shape))))
+                return
