@@ -8,12 +8,13 @@ Headless (numpy and the engine only): the app's playground, its command line and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from .engine.setup import Setup
 
-__all__ = ["PRESETS", "Preset", "SEED", "kernel_for"]
+__all__ = ["PRESETS", "Preset", "SEED", "SamplePreset", "kernel_for"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,31 @@ _BLUR = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16
 _SHARPEN = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
 _SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
 
+
+class SamplePreset:
+    """A preset on a shipped sample (:mod:`convtui.samples`) and a named kernel,
+    slid as CNNs do (cross-correlation: named kernels are written that way round).
+
+    The sample is read the first time ``setup`` is asked for, so that importing the
+    presets reads no file (and no image library).
+    """
+
+    def __init__(self, name: str, note: str, sample: str, kernel: str, mode: str = "same"):
+        self.name, self.note = name, note
+        self.sample, self.kernel, self.mode = sample, kernel, mode
+
+    @cached_property
+    def setup(self) -> Setup:
+        from .engine.kernels import named_kernel
+        from .files import read_array
+
+        x, w = read_array(f"sample:{self.sample}"), named_kernel(self.kernel)
+        return Setup(x, w, self.mode, flip=False)
+
+    def __repr__(self) -> str:
+        return f"SamplePreset({self.name!r}, sample:{self.sample}, {self.kernel!r})"
+
+
 SEED = Setup([1, 2, 3, 4], [5, 6, 7])
 """The seed example: x = 1 2 3 4, w = 5 6 7, full convolution (the playground's first setup)."""
 
@@ -59,7 +85,7 @@ def kernel_for(ndim: int) -> np.ndarray:
     return kernel
 
 
-PRESETS: tuple[Preset, ...] = (
+PRESETS: tuple[Preset | SamplePreset, ...] = (
     Preset("seed example", "x = 1 2 3 4, w = 5 6 7, full convolution", SEED),
     Preset(
         "sine + smoothing", "a noisy sine wave through a 5-tap box", Setup(_SINE, [0.2] * 5, "same")
@@ -77,4 +103,23 @@ PRESETS: tuple[Preset, ...] = (
         Setup(_image(), _SOBEL, "same"),
     ),
     Preset("box ∗ box", "two boxes convolve into a triangle", Setup([1, 1, 1, 1], [1, 1, 1, 1])),
+    SamplePreset(
+        "shapes + Sobel x",
+        "the shipped 128×128 shapes, cross-correlated: bright where they brighten left to right",
+        "shapes",
+        "sobel-x",
+    ),
+    SamplePreset(
+        "scene + blur",
+        "the shipped 256×256 scene through a 5×5 Gaussian blur",
+        "scene",
+        "gaussian 5",
+    ),
+    SamplePreset(
+        "recording + moving average",
+        "the shipped noisy sine (2000 samples) through a 25-sample moving average",
+        "noisy-sine",
+        "moving-average 25",
+        mode="same",
+    ),
 )

@@ -15,7 +15,7 @@ from convtui.app import make_app
 from convtui.app.screens.open_file import OpenFileScreen
 from convtui.app.screens.save_output import SaveOutputScreen
 from convtui.engine.setup import Setup
-from tests.app.helpers import drained, playground, until
+from tests.app.helpers import drained, playground, queue_keys, until
 
 BLUR_3x3 = [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
 
@@ -214,3 +214,37 @@ async def type_path_into(app, pilot, selector: str, text: str) -> None:
     field.focus()
     field.value = text
     await pilot.press("enter")
+
+
+async def test_a_long_recording_plots_as_curves_and_zooms_around_the_window():
+    import wave
+
+    from convtui.samples import sample_path
+
+    with wave.open(str(sample_path("noisy-sine"))) as recording:
+        samples = np.frombuffer(recording.readframes(recording.getnframes()), "<i2")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_dialog(app, pilot)
+        await type_path(app, pilot, "sample:noisy-sine")
+        await until(lambda: not isinstance(app.screen, OpenFileScreen))
+        assert playground(app).setup.input.tolist() == samples.tolist()
+        await pilot.press("4")
+        plot = app.screen.query_one("#plot")
+        lines = plot.query_one("LinePlot")
+        await until(lambda: lines._series and len(lines._series[0][1]) > 0)
+        # 2000 samples, full view: every sample within 2000 points is drawn as it is
+        title, xs, ys, _ = lines._series[0]
+        assert xs == list(range(2000)) and ys == samples.astype(float).tolist()
+        for _ in range(3):
+            await pilot.press("right_parenthesis")  # 2000 → 1000 → 500 → 250 shown
+        await until(lambda: "zoom" in str(plot.border_subtitle) and "x " in plot.border_subtitle)
+        _, xs, ys, _ = lines._series[0]
+        # step 0 of full: the window's centre is at -1, so x runs from -126 to 124
+        assert xs == list(range(0, 125))
+        assert ys == samples[:125].astype(float).tolist()
+        queue_keys(app, ["right"] * 130)
+        await until(lambda: playground(app).step == 130)
+        # at step 126 the window's centre (125) left the view: it moved to 0..250
+        await until(lambda: lines._series[0][1][-1] == 250)
+        assert lines._series[0][1] == list(range(0, 251))

@@ -10,6 +10,8 @@ triangle centred where they overlap).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -22,6 +24,9 @@ __all__ = ["LinePlot", "PlotPane", "plot_series"]
 COLOURS = ("cyan", "green", "red")  # x, w, y
 # a pane this high stacks the three plots; a lower one this wide sets them side by side
 STACKED_HEIGHT, SIDE_BY_SIDE_WIDTH = 21, 60
+# a longer line is drawn as each stretch's lowest and highest points (plotext takes
+# seconds for 100,000 points); zoom ( ) shows fewer of them, down to this many values
+MOST_POINTS, FEWEST_SHOWN = 2000, 16
 
 
 def _real(values) -> list[float]:
@@ -32,6 +37,27 @@ def _finite(xs, ys) -> tuple[list[float], list[float], int]:
     """The points plotext can draw (it fails on NaN and inf), and how many were left out."""
     kept = [(a, b) for a, b in zip(xs, ys) if np.isfinite(a) and np.isfinite(b)]
     return [a for a, _ in kept], [b for _, b in kept], len(ys) - len(kept)
+
+
+def _thinned(xs: list, ys: list, most: int = MOST_POINTS) -> tuple[list, list]:
+    """At most about ``most`` points: each stretch's lowest and highest, in order.
+
+    >>> _thinned(list(range(8)), [0, 5, 1, 1, 2, 9, 3, 3], most=4)
+    ([0, 1, 4, 5], [0.0, 5.0, 2.0, 9.0])
+    """
+    if len(ys) <= most:
+        return xs, ys
+    y = np.asarray(ys, dtype=float)
+    stretch = -(-len(y) // (most // 2))
+    whole = len(y) // stretch * stretch
+    blocks = y[:whole].reshape(-1, stretch)
+    starts = np.arange(0, whole, stretch)
+    keep = np.unique(
+        np.concatenate(
+            [starts + blocks.argmin(1), starts + blocks.argmax(1), np.arange(whole, len(y))]
+        )
+    )
+    return np.asarray(xs)[keep].tolist(), y[keep].tolist()
 
 
 def plot_series(setup, result) -> list[tuple[str, list, list]]:
@@ -59,11 +85,19 @@ class LinePlot(PlotextPlot):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._series: list[tuple[str, list, list]] = []
+        self._view = None
         self._side_by_side = False
 
-    def show(self, series: list[tuple[str, list, list]]) -> int:
-        """Plot ``series`` (see :func:`plot_series`); how many NaN/inf points were left out."""
-        self._series = [(title, *_finite(xs, ys)) for title, xs, ys in series]
+    def show(self, series: list[tuple[str, list, list]], view=None) -> int:
+        """Plot ``series`` (see :func:`plot_series`), x and y only between ``view``'s two
+        positions when given; how many NaN/inf points were left out."""
+        self._series, self._view = [], view
+        for i, (title, xs, ys) in enumerate(series):
+            xs, ys, missing = _finite(xs, ys)
+            if view is not None and i != 1:
+                kept = [(a, b) for a, b in zip(xs, ys) if view[0] <= a <= view[1]]
+                xs, ys = [a for a, _ in kept], [b for _, b in kept]
+            self._series.append((title, *_thinned(xs, ys), missing))
         self._replot()
         return sum(missing for *_, missing in self._series)
 
@@ -84,6 +118,8 @@ class LinePlot(PlotextPlot):
                 plot.plot(xs, ys, marker="braille", color=COLOURS[i])
             if i == 1 and xs:  # the taps: integer offsets (halves for an even kernel)
                 plot.xticks(sorted({xs[0], xs[len(xs) // 2], xs[-1]}))
+            elif self._view is not None:
+                plot.xlim(*self._view)
             elif shared:
                 plot.xlim(min(shared) - 0.5, max(shared) + 0.5)
         self.refresh()
@@ -114,6 +150,8 @@ class PlotPane(Widget, can_focus=True):
             tooltip="2-D: the input and output as images, in real pixels where the terminal can",
             show=False,  # the help and the palette list it; the footer keeps its room
         ),
+        Binding("right_parenthesis", "zoom(1)", "Zoom in (1-D)", key_display=")", show=False),
+        Binding("left_parenthesis", "zoom(-1)", "Zoom out (1-D)", key_display="(", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -133,6 +171,7 @@ class PlotPane(Widget, can_focus=True):
         self._pictures = None
         self._images = None  # the image view (.image_view), made when first shown
         self._image_mode: bool | None = None  # I; None: real pixels on a large input
+        self._zoom = 0  # 1-D: each ) halves the stretch of x and y shown, ( doubles it
         self._other = None
         self._ndim = 0
         self._drawn = None
@@ -179,12 +218,40 @@ class PlotPane(Widget, can_focus=True):
             return
         if ndim != 1 or state.result is None:
             return
-        key = (state.setup, state.result)
-        if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn)):
-            return  # a step: the lines do not move
+        view = self._zoomed_view(state)
+        key = (state.setup, state.result, view)
+        if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn[:2])):
+            if view == self._drawn[2]:
+                return  # a step: the lines do not move
         self._drawn = key
-        left_out = self._lines.show(plot_series(state.setup, state.result))
-        self.border_subtitle = f"{left_out} NaN/inf not drawn" if left_out else ""
+        left_out = self._lines.show(plot_series(state.setup, state.result), view)
+        notes = [f"{left_out} NaN/inf not drawn"] if left_out else []
+        if view is not None:
+            notes.append(f"x {view[0]:g} to {view[1]:g}, ( ) zoom")
+        elif len(state.setup.input) > max(4 * self.size.width, 200):
+            notes.append(") zooms in")
+        self.border_subtitle = " · ".join(notes)
+
+    def _zoomed_view(self, state):
+        """The stretch of positions shown when zoomed in, around the current window
+        (moved only when the window leaves it); None for the whole line."""
+        n = len(state.setup.input)
+        span = max(n / 2**self._zoom, FEWEST_SHOWN)
+        if self._zoom == 0 or span >= n:
+            return None
+        under = state.setup.geometry.window(state.step)[0]
+        centre = (under[0] + under[-1]) / 2
+        last = self._drawn[2] if self._drawn is not None else None
+        if last is not None and last[1] - last[0] == span and last[0] <= centre <= last[1]:
+            return last
+        return (centre - span / 2, centre + span / 2)
+
+    def action_zoom(self, by: int) -> None:
+        if self.state is None or self.state.setup.input.ndim != 1:
+            return
+        most = max(math.ceil(math.log2(len(self.state.setup.input) / FEWEST_SHOWN)), 0)
+        self._zoom = min(max(self._zoom + by, 0), most)
+        self.watch_state(self.state)
 
     def _image_view(self, state):
         """The image view if it shows (I, or a large input where the terminal shows
@@ -209,6 +276,8 @@ class PlotPane(Widget, can_focus=True):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "toggle_numbers":
             return self._ndim == 2
+        if action == "zoom":
+            return self._ndim == 1
         if action == "toggle_image":
             from .image_view import available
 
