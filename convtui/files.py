@@ -124,7 +124,7 @@ def read_array(path, *, role: str = "input", channels: bool = False) -> np.ndarr
     - ``.npy``: never with pickles (``allow_pickle=False``); integers become int64.
     - ``.csv`` / ``.txt``: numbers separated by commas, spaces or new lines; each
       line a row of a 2-D array, one row (or one number per line) a 1-D array;
-      lines starting with ``#`` are comments.  Integers stay int64, else float64.
+      ``#`` starts a comment.  Integers stay int64, else float64.
     - ``.wav``: PCM, mono or the first channel, the samples as integers (16-bit:
       -32768..32767 exactly; 8-bit: the stored 0..255 minus 128; 24- and 32-bit:
       their integers).  Floating-point WAV is refused.
@@ -135,7 +135,9 @@ def read_array(path, *, role: str = "input", channels: bool = False) -> np.ndarr
       ignored.
 
     ``path`` may be ``sample:NAME`` (see :data:`convtui.samples.SAMPLES`).  NaN and
-    infinity are refused, as is anything over the engine's memory limit.
+    infinity are refused, as is anything over the engine's memory limit; ``role``
+    (``"input"`` or ``"kernel"``) is what that message calls the array.  The
+    array is the caller's own (writable).
 
     Raises
     ------
@@ -237,7 +239,8 @@ def _read_npy(shown, file: Path, role: str) -> np.ndarray:
             f"is not a valid .npy file (truncated: its header promises {count:,} values, "
             f"it holds {len(data) // dtype.itemsize:,})",
         )
-    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    array = np.frombuffer(bytearray(data), dtype=dtype)  # bytearray: writable
+    return array.reshape(shape, order="F" if fortran else "C")
 
 
 def _first_line(exc: BaseException) -> str:

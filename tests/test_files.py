@@ -40,6 +40,13 @@ def test_npy_written_by_numpy_reads_exactly(tmp_path, array):
     got = read_array(tmp_path / "a.npy")
     np.testing.assert_array_equal(got, array)
     assert got.dtype.kind == array.dtype.kind
+    assert got.flags.writeable
+
+
+def test_fortran_order_and_big_endian_npy(tmp_path):
+    array = np.asfortranarray(np.arange(6, dtype=">i4").reshape(2, 3))
+    np.save(tmp_path / "f.npy", array)
+    assert read_array(tmp_path / "f.npy").tolist() == [[0, 1, 2], [3, 4, 5]]
 
 
 def test_npy_small_types_widen(tmp_path):
