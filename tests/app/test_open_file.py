@@ -248,3 +248,20 @@ async def test_a_long_recording_plots_as_curves_and_zooms_around_the_window():
         # at step 126 the window's centre (125) left the view: it moved to 0..250
         await until(lambda: lines._series[0][1][-1] == 250)
         assert lines._series[0][1] == list(range(0, 251))
+
+
+def test_the_sample_presets_are_the_samples_through_their_named_kernels():
+    image_module = pytest.importorskip("PIL.Image")
+    scipy_signal = pytest.importorskip("scipy.signal")
+    from convtui.presets import PRESETS
+    from convtui.samples import sample_path
+
+    preset = next(p for p in PRESETS if p.name == "shapes + Sobel x")
+    pixels = np.asarray(image_module.open(sample_path("shapes"))).astype(np.int64)
+    sobel_x = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]  # left to right, as CNNs slide it
+    assert preset.setup.input.tolist() == pixels.tolist()
+    expected = scipy_signal.correlate2d(pixels, sobel_x, mode="same")
+    assert preset.setup.compute().output.tolist() == expected.tolist()
+    scene = next(p for p in PRESETS if p.name == "scene + blur").setup
+    gaussian = np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1])
+    assert scene.kernel.tolist() == gaussian.tolist() and scene.input.shape == (256, 256)
