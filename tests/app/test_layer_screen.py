@@ -252,4 +252,4 @@ def test_field_strips_show_the_cells_read_and_the_holes():
     state = LayerState.start(np.zeros((1, 10)), [LayerSpec(kernel=3, dilation=2)])
     lines = [line.plain for line in strips(field_rows(state), state, 60)]
     # output 0 reads inputs 0, 2 and 4: dilation 2 skips 1 and 3
-    assert lines == ["input      ■□■□■·····", "layer 1 z  ■·····"]
+    assert lines == ["input      █░█░█·····", "layer 1 z  █·····"]

@@ -88,14 +88,16 @@ def playground_state(app) -> LayerState:
 
 
 def preset_state(number: int) -> LayerState:
+    """Preset ``number`` as a state, on its last layer (as ``n`` shows it)."""
     preset = LAYER_PRESETS[number]
-    return LayerState.start(
+    state = LayerState.start(
         preset.x,
         [LayerSpec(**layer) for layer in preset.layers],
         weights=preset.weights,
         biases=preset.biases,
         name=preset.name,
     )
+    return reduce(state, FocusLayer(len(preset.layers) - 1))
 
 
 class LayerStatus(Widget):

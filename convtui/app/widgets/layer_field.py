@@ -81,7 +81,7 @@ class LayerField(LinesPane, can_focus=True):
 
 
 def strips(rows: list[FieldRow], state: LayerState, width: int) -> list[Text]:
-    """Each stage's input as a strip of cells per axis: ■ read, □ skipped inside the range.
+    """Each stage's input as a strip of cells per axis: █ read, ░ skipped inside the range.
 
     The stack's input shows exactly the cells read (dilation and strides leave holes);
     later stages show the range.  The last strip is the chosen layer's output, the
@@ -111,9 +111,9 @@ def strips(rows: list[FieldRow], state: LayerState, width: int) -> list[Text]:
                 if not lo <= i <= hi:
                     line.append("·", style="dim")
                 elif read is not None and i not in read:
-                    line.append("□", style="dim")
+                    line.append("░", style="dim")
                 else:
-                    line.append("■", style=CURRENT if name.endswith(" z") else WINDOW)
+                    line.append("█", style=CURRENT if name.endswith(" z") else WINDOW)
             line.append(" ›" if shown.stop < length[axis] else "", style="dim")
             lines.append(line)
     return lines
