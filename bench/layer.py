@@ -120,6 +120,63 @@ def theirs(torch, x, weight, bias, grad_output, options, transposed):
     return call
 
 
+def per_tap(x, weight, bias, grad_output):
+    """Design B, for the record: no columns; per kernel tap one matrix product over the
+    channels (``W_t @ X_t``, batched over N) accumulated into the output, and the same
+    per tap for both gradients.  Stride 1, no padding, groups 1 only."""
+    from convtui.engine import layer
+
+    g = layer._layer_plan(x.shape, weight.shape, 1, 0, 1, 1)
+    run, offsets, flat_length = layer._grid(g)
+    n, c_in = x.shape[:2]
+    c_out = weight.shape[0]
+    taps = weight.reshape(c_out, c_in, -1).transpose(2, 0, 1).copy()  # (taps, C_out, C_in)
+    crop = (Ellipsis,) + tuple(slice(0, o) for o in g.output_shape[1:])
+
+    def call():
+        flat = np.zeros((n, c_in, flat_length), dtype=x.dtype)
+        flat[:, :, : x[0, 0].size] = x.reshape(n, c_in, -1)
+        out = np.empty((n, c_out, run), dtype=x.dtype)
+        step = np.empty_like(out)
+        np.matmul(taps[0], flat[:, :, :run], out=out)
+        for tap in range(1, len(offsets)):
+            np.matmul(taps[tap], flat[:, :, offsets[tap] : offsets[tap] + run], out=step)
+            out += step
+        result = np.ascontiguousarray(
+            out.reshape((n, c_out, g.output_shape[0]) + g.padded_shape[1:])[crop]
+        )
+        result += bias.reshape((c_out,) + (1,) * g.ndim)
+        grads = np.zeros((n, c_out, g.output_shape[0]) + g.padded_shape[1:], dtype=x.dtype)
+        grads[crop] = grad_output
+        grads = grads.reshape(n, c_out, run)
+        grad_flat = np.zeros_like(flat)
+        back = np.empty((n, c_in, run), dtype=x.dtype)
+        grad_taps = np.empty_like(taps)
+        for tap, offset in enumerate(offsets):
+            window = flat[:, :, offset : offset + run]
+            grad_taps[tap] = np.matmul(grads, window.transpose(0, 2, 1)).sum(axis=0)
+            np.matmul(taps[tap].T, grads, out=back)
+            grad_flat[:, :, offset : offset + run] += back
+        return result, grad_flat, grad_taps
+
+    return call
+
+
+def windows_only(call):
+    """Our call with the stride-1 shifted-rows path switched off (design A: windows' im2col)."""
+    from convtui.engine import layer
+
+    def forced():
+        saved = layer._grid
+        layer._grid = lambda g: None
+        try:
+            call()
+        finally:
+            layer._grid = saved
+
+    return forced
+
+
 def sample(call, sample_s: float) -> float:
     """Seconds per call: a loop at least ``sample_s`` long, divided by its count."""
     count, start = 0, time.perf_counter()
@@ -154,6 +211,12 @@ def main() -> int:
     parser.add_argument("--sample-ms", type=float, default=2.0)
     parser.add_argument("--only", default=None, help="cases whose name contains this text")
     parser.add_argument("--profile", metavar="NAME", help="cProfile our call in the case named so")
+    parser.add_argument(
+        "--designs",
+        action="store_true",
+        help="also time design A (windows' im2col, no shifted rows) and design B (per-tap "
+        "products) beside ours, at stride 1 without padding or groups",
+    )
     args = parser.parse_args()
     import torch
 
@@ -191,12 +254,22 @@ def main() -> int:
             "convtui": ours(*arrays, options, transposed),
             "torch": theirs(torch, *arrays, options, transposed),
         }
+        designs = args.designs and not transposed and not options
+        if designs:
+            calls["A"] = windows_only(calls["convtui"])
+            calls["B"] = per_tap(*arrays)
         medians = interleaved(calls, rounds, args.sample_ms / 1e3)
         ratio = medians["torch"] / medians["convtui"]
         verdict = "–" if goal is None else f"≥ {goal:g} {'✓' if ratio >= goal else '✗'}"
+        extra = (
+            f" A {_ms(medians['A'])} ms ({medians['torch'] / medians['A']:.2f}), "
+            f"B {_ms(medians['B'])} ms ({medians['torch'] / medians['B']:.2f})"
+            if designs
+            else ""
+        )
         print(
             f"| {name} | {_ms(medians['convtui'])} | {_ms(medians['torch'])} | "
-            f"{ratio:.2f} | {verdict} |",
+            f"{ratio:.2f} | {verdict} |{extra}",
             flush=True,
         )
     return 0

@@ -303,7 +303,8 @@ def _input_gradient(xp, kernels, grads, g: Geometry, c_in: int):
     grad_columns = _scratch(xp, (n, groups, kernels.shape[2], steps), dtype, "grad_columns")
     _matmul(xp, kernels.transpose(0, 2, 1), grads, out=grad_columns)
     grad_columns = grad_columns.reshape((n, c_in) + g.kernel_shape + g.output_shape)
-    if g.padded_shape == g.input_shape:  # nothing to fold: this array is the result
+    unpadded = g.padded_shape == g.input_shape  # nothing to fold: this array is the result
+    if unpadded:
         grad_padded = xp.zeros((n, c_in) + g.padded_shape, dtype=dtype)
     else:
         grad_padded = _scratch(xp, (n, c_in) + g.padded_shape, dtype, "grad_padded")
@@ -312,6 +313,8 @@ def _input_gradient(xp, kernels, grads, g: Geometry, c_in: int):
         grad_padded[(slice(None), slice(None)) + _tap_slices(g, tap)] += grad_columns[
             (slice(None), slice(None)) + tap
         ]
+    if unpadded:
+        return grad_padded
     return _fresh(xp, _fold_padding(xp, grad_padded, g), grad_padded)
 
 
