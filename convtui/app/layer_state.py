@@ -52,6 +52,7 @@ __all__ = [
     "LayerValues",
     "MoveCell",
     "NextFeature",
+    "Pick",
     "Reseed",
     "SetDepth",
     "SetInput",
@@ -314,6 +315,14 @@ class GoToCell(Edit):
 
 
 @dataclass(frozen=True)
+class Pick(Edit):
+    """The cursor on ``cell`` of feature map ``feature`` (a click); out of range: ignored."""
+
+    feature: int
+    cell: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class NextFeature(Edit):
     by: int
 
@@ -357,7 +366,7 @@ def reduce(state: LayerState, edit: Edit) -> LayerState:
         if state.result is not None or not same_numbers(edit.state, state):
             return state  # the state has moved on (a cursor move keeps the numbers)
         return replace(state, result=edit.result)
-    if isinstance(edit, MoveCell | GoToCell | NextFeature | FocusLayer):
+    if isinstance(edit, MoveCell | GoToCell | NextFeature | FocusLayer | Pick):
         return _move(state, edit)
     try:
         new = _apply(state, edit)
@@ -444,6 +453,11 @@ def _move(state: LayerState, edit: Edit) -> LayerState:
     if isinstance(edit, NextFeature):
         feature = (state.feature + edit.by) % state.spec.out_channels
         return replace(state, feature=feature, error="")
+    if isinstance(edit, Pick):
+        inside = len(edit.cell) == len(shape) and all(0 <= c < n for c, n in zip(edit.cell, shape))
+        if not inside or not 0 <= edit.feature < state.spec.out_channels:
+            return state
+        return replace(state, feature=edit.feature, cell=tuple(edit.cell), error="")
     if isinstance(edit, GoToCell):
         flat = 0 if edit.where == 0 else math.prod(shape) - 1
         return replace(state, cell=tuple(int(i) for i in np.unravel_index(flat, shape)))

@@ -253,3 +253,23 @@ def test_field_strips_show_the_cells_read_and_the_holes():
     lines = [line.plain for line in strips(field_rows(state), state, 60)]
     # output 0 reads inputs 0, 2 and 4: dilation 2 skips 1 and 3
     assert lines == ["input      █░█░█·····", "layer 1 z  █·····"]
+
+
+async def test_a_click_on_a_feature_map_cell_moves_the_cursor_there():
+    from tests.app.helpers import pane_text
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_layer(pilot, "n")  # edge bank: 4 maps of 8×8
+        lines = pane_text(app, "#maps").splitlines()  # as drawn, border included
+        y = next(i for i, line in enumerate(lines) if "map 2" in line)
+        x = lines[y].index("a = relu(z) map 2")
+        row = y + 4  # the fourth row of the block (map row 3): numbers 5 columns wide
+        shown = float(lines[row][x + 5 : x + 10])  # its second number (map column 1)
+        await pilot.click("#maps", offset=(x + 8, row))
+        await until(lambda: screen.state.feature == 2)
+        # the Laplacian at (3, 1): only its right neighbour (3, 2) is in the square (9)
+        assert screen.state.cell == (3, 1) and shown == 9
+        assert screen.state.result.layers[0].a[2][3, 1] == 9
+        where = ", ".join(map(str, screen.state.cell))
+        assert f"z[map 2, at {where}]" in flat_text(app, "#sum")

@@ -318,3 +318,15 @@ def test_a_bad_layer_section_is_refused_by_name(layer, words):
     with pytest.raises(ValueError) as info:
         LayerState.from_dict(layer)
     assert words in str(info.value)
+
+
+def test_pick_moves_the_cursor_and_ignores_cells_off_the_map():
+    from convtui.app.layer_state import Pick
+
+    state = LayerState.start(np.ones((1, 5, 5)), [LayerSpec(out_channels=2)])  # z: 2×3×3
+    assert (reduce(state, Pick(1, (2, 0))).feature, reduce(state, Pick(1, (2, 0))).cell) == (
+        1,
+        (2, 0),
+    )
+    assert reduce(state, Pick(1, (3, 0))) is state
+    assert reduce(state, Pick(2, (0, 0))) is state

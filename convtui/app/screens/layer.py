@@ -36,6 +36,7 @@ from ..layer_state import (
     LayerState,
     MoveCell,
     NextFeature,
+    Pick,
     Reseed,
     SetDepth,
     SetInput,
@@ -46,7 +47,7 @@ from ..layer_state import (
 )
 from ..widgets.footer import KeyFooter
 from ..widgets.layer_field import LayerField
-from ..widgets.layer_maps import LayerMaps
+from ..widgets.layer_maps import LayerMaps, PickCell
 from ..widgets.layer_matrix import LayerMatrix
 from ..widgets.layer_sum import LayerSum
 from .views import TabbedViews
@@ -283,6 +284,10 @@ class LayerScreen(TabbedViews, Screen):
     def on_layer_computed(self, message: LayerComputed) -> None:
         message.stop()
         self._edit(Computed(message.state, message.result))
+
+    def on_pick_cell(self, message: PickCell) -> None:
+        message.stop()
+        self._edit(Pick(message.feature, message.cell))
 
     # -- actions ------------------------------------------------------------
 

@@ -9,15 +9,19 @@ last row of blocks shows the pooled maps.  Only the cells on screen are drawn.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from rich.text import Text
+from textual import events
+from textual.message import Message
 
 from ..formatting import number
 from ..layer_state import LayerState
 from .grid import CURRENT, WINDOW, side_by_side, window
 from .lines import LinesPane
 
-__all__ = ["LayerMaps", "map_block"]
+__all__ = ["LayerMaps", "PickCell", "block_window", "map_block"]
 
 CELL = 5  # columns per number
 READ = "bold yellow"  # input cells the cursor's filter reads
@@ -37,10 +41,8 @@ def map_block(
     ['x', '    1    2    3']
     """
     if values.ndim == 1:  # one row
-        values, around, lit = values[None], (0, *around), {(0, *cell) for cell in lit}
-    at = tuple(around)
-    rows = window(values.shape[0], at[0], at[0], room[0])
-    cols = window(values.shape[1], at[1], at[1], room[1])
+        values, lit = values[None], {(0, *cell) for cell in lit}
+    rows, cols = block_window(values.shape, around, room)
     lines = [Text(title, style="bold")]
     for r in rows:
         line = Text()
@@ -52,12 +54,28 @@ def map_block(
     return lines
 
 
+def block_window(shape, around, room) -> tuple[range, range]:
+    """The rows and columns of a map of ``shape`` (1-D: one row) a block shows."""
+    shape = (1, *shape) if len(shape) == 1 else tuple(shape)
+    at = (0, *around) if len(around) == 1 else tuple(around)
+    return window(shape[0], at[0], at[0], room[0]), window(shape[1], at[1], at[1], room[1])
+
+
+@dataclass
+class PickCell(Message):
+    """A click on a feature map's cell: make it the cursor."""
+
+    feature: int
+    cell: tuple[int, ...]
+
+
 class LayerMaps(LinesPane, can_focus=True):
     """The chosen layer's input channels and feature maps, around the cursor."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.border_title = "Feature maps [1]"
+        self._hits: list = []  # per feature map: x, first line, rows, cols, feature
 
     def lines(self, width: int, height: int) -> list[Text]:
         state: LayerState | None = self.state
@@ -94,7 +112,7 @@ class LayerMaps(LinesPane, can_focus=True):
             )
             for c in range(values.x.shape[0])
         ]
-        lines += _flow(blocks, width)
+        lines += _flow(blocks, width)[0]
         label = f"a = {spec.label}(z)" if spec.activation != "identity" else "z"
         maps = [
             map_block(
@@ -107,7 +125,12 @@ class LayerMaps(LinesPane, can_focus=True):
             )
             for f in range(spec.out_channels)
         ]
-        lines += _flow(maps, width)
+        flowed, offsets = _flow(maps, width)
+        self._hits = [
+            (x, len(lines) + y + 1, *block_window(values.a.shape[1:], state.cell, room), f)
+            for f, (x, y) in enumerate(offsets)
+        ]
+        lines += flowed
         if spec.pool != "none":
             pooled = tuple(c // 2 for c in state.cell)
             lines += _flow(
@@ -123,8 +146,19 @@ class LayerMaps(LinesPane, can_focus=True):
                     for f in range(spec.out_channels)
                 ],
                 width,
-            )
+            )[0]
         return lines
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.state is None:
+            return
+        for x0, y0, rows, cols, feature in self._hits:
+            if y0 <= offset.y < y0 + len(rows) and x0 <= offset.x < x0 + len(cols) * CELL:
+                row, col = rows[offset.y - y0], cols[(offset.x - x0) // CELL]
+                cell = (col,) if len(self.state.cell) == 1 else (row, col)
+                self.post_message(PickCell(feature, cell))
+                return
 
 
 def _room(width: int, height: int, c_in: int, c_out: int, pooled: bool) -> tuple[int, int]:
@@ -142,8 +176,8 @@ def _room(width: int, height: int, c_in: int, c_out: int, pooled: bool) -> tuple
     return min(max(rows, 3), 9), cols
 
 
-def _flow(blocks: list[list[Text]], width: int, gap: int = 2) -> list[Text]:
-    """Blocks side by side, as many to a row as fit in ``width``."""
+def _flow(blocks: list[list[Text]], width: int, gap: int = 2) -> tuple[list[Text], list]:
+    """Blocks side by side, as many to a row as fit in ``width``; each one's (x, y)."""
     rows, row, used = [], [], 0
     for block in blocks:
         w = max(line.cell_len for line in block) + gap
@@ -154,10 +188,14 @@ def _flow(blocks: list[list[Text]], width: int, gap: int = 2) -> list[Text]:
         used += w
     if row:
         rows.append(row)
-    lines = []
+    lines, offsets = [], []
     for row in rows:
+        x = 0
+        for block in row:
+            offsets.append((x, len(lines)))
+            x += max(line.cell_len for line in block) + gap
         lines += side_by_side(row, gap)
-    return lines
+    return lines, offsets
 
 
 def _shapes_line(state: LayerState) -> str:
