@@ -28,8 +28,21 @@ READ = "bold yellow"  # input cells the cursor's filter reads
 
 
 def _short(value: float) -> str:
+    """A number in at most ``CELL - 1`` characters.
+
+    >>> _short(412), _short(1 / 3), _short(-1 / 3), _short(12345), _short(-2.5e6), _short(3e9)
+    ('412', '0.33', '-0.3', '12k', '-2M', '3e9')
+    """
     text = number(value)
-    return text if len(text) < CELL else f"{value:.2g}"[: CELL - 1]
+    if len(text) < CELL:
+        return text
+    for unit, scale in (("M", 1e6), ("k", 1e3)):
+        if abs(value) >= scale:
+            text = f"{value / scale:.0f}{unit}"
+            if len(text) < CELL:
+                return text
+            return f"{value:.0e}".replace("+0", "").replace("+", "")  # 3e9, 1e12
+    return f"{value:.2g}"[: CELL - 1]
 
 
 def map_block(
