@@ -6,7 +6,9 @@ tensors that require gradients, and the transposed pair, ``conv_transpose_forwar
 + ``conv_transpose_backward`` against ``F.conv_transpose2d`` forward + backward.
 Same arrays, same dtype.  Contenders are timed interleaved, one sample each per
 round in a fresh shuffled order, and each reports its median; a sample is a loop of
-calls at least --sample-ms long divided by their count.  BLAS and torch run on one
+calls at least --sample-ms long divided by their count, timed by this process's CPU
+time (``--clock wall`` for elapsed time): on a shared machine, time spent waiting for a
+core is not the call's.  BLAS and torch run on one
 thread: ``OMP/OPENBLAS/MKL_NUM_THREADS`` are set before numpy is imported, and
 ``torch.set_num_threads(1)``.
 
@@ -162,33 +164,21 @@ def per_tap(x, weight, bias, grad_output):
     return call
 
 
-def windows_only(call):
-    """Our call with the stride-1 shifted-rows path switched off (design A: windows' im2col)."""
-    from convtui.engine import layer
-
-    def forced():
-        saved = layer._grid
-        layer._grid = lambda g: None
-        try:
-            call()
-        finally:
-            layer._grid = saved
-
-    return forced
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
-def sample(call, sample_s: float) -> float:
+def sample(call, sample_s: float, clock) -> float:
     """Seconds per call: a loop at least ``sample_s`` long, divided by its count."""
-    count, start = 0, time.perf_counter()
+    count, start = 0, clock()
     while True:
         call()
         count += 1
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         if elapsed >= sample_s:
             return elapsed / count
 
 
-def interleaved(calls: dict, rounds: int, sample_s: float) -> dict:
+def interleaved(calls: dict, rounds: int, sample_s: float, clock) -> dict:
     for call in calls.values():  # warm up: caches, BLAS buffers, torch's first-call setup
         call()
     times = {name: [] for name in calls}
@@ -196,7 +186,7 @@ def interleaved(calls: dict, rounds: int, sample_s: float) -> dict:
         order = list(calls)
         random.shuffle(order)
         for name in order:
-            times[name].append(sample(calls[name], sample_s))
+            times[name].append(sample(calls[name], sample_s, clock))
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -214,8 +204,15 @@ def main() -> int:
     parser.add_argument(
         "--designs",
         action="store_true",
-        help="also time design A (windows' im2col, no shifted rows) and design B (per-tap "
-        "products) beside ours, at stride 1 without padding or groups",
+        help="also time design B (per-tap products, no columns) beside ours, at stride 1 "
+        "without padding or groups",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=tuple(CLOCKS),
+        default="cpu",
+        help="cpu: this process's CPU time (default; steadier on a shared machine, and "
+        "both sides run on one thread in this process); wall: elapsed time",
     )
     args = parser.parse_args()
     import torch
@@ -244,7 +241,7 @@ def main() -> int:
         f"numpy {np.__version__}, torch {torch.__version__}; BLAS and torch threads 1 "
         f"(OMP/OPENBLAS/MKL_NUM_THREADS=1, torch.set_num_threads(1)); "
         f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}; "
-        f"{rounds} rounds, medians"
+        f"{rounds} rounds, medians of {args.clock} time"
     )
     print("| case | convtui ms | torch ms | torch / convtui | goal |")
     print("|---|---|---|---|---|")
@@ -256,14 +253,12 @@ def main() -> int:
         }
         designs = args.designs and not transposed and not options
         if designs:
-            calls["A"] = windows_only(calls["convtui"])
             calls["B"] = per_tap(*arrays)
-        medians = interleaved(calls, rounds, args.sample_ms / 1e3)
+        medians = interleaved(calls, rounds, args.sample_ms / 1e3, CLOCKS[args.clock])
         ratio = medians["torch"] / medians["convtui"]
         verdict = "–" if goal is None else f"≥ {goal:g} {'✓' if ratio >= goal else '✗'}"
         extra = (
-            f" A {_ms(medians['A'])} ms ({medians['torch'] / medians['A']:.2f}), "
-            f"B {_ms(medians['B'])} ms ({medians['torch'] / medians['B']:.2f})"
+            f" design B {_ms(medians['B'])} ms ({medians['torch'] / medians['B']:.2f})"
             if designs
             else ""
         )

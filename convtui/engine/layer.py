@@ -20,11 +20,9 @@ weight's gradient is the *sum* of one term per step it was used in.
 How the fast path works: the padded input is viewed, without copying, as every
 window the kernel lands on (``as_strided``); one copy lays the windows out as
 columns (im2col) and a batched matrix product does the rest.  The input gradient
-scatters the column gradients back tap by tap (one pass per kernel tap).  At stride
-1 the windows are shifted runs of the flattened padded rows, so the columns of the
-whole batch are one copy per tap and one matrix product, and the scatter adds one
-long run per tap (see "stride 1: shifted rows" below).  Temporaries are reused from
-call to call in each thread: fresh pages cost more than the arithmetic at these sizes.
+scatters the column gradients back tap by tap (one pass per kernel tap).
+Temporaries are reused from call to call in each thread: fresh pages cost more
+than the arithmetic at these sizes (BENCHMARKS.md, "Layer engine").
 """
 
 from __future__ import annotations
@@ -343,120 +341,11 @@ def _add_bias(xp, out, bias, c_out: int, weight_shape, dtype):
     return out
 
 
-# ---------------------------------------------------------------- stride 1: shifted rows
-#
-# At stride 1 the windows of one image, read on its flattened padded rows, are
-# shifted copies of one long run: tap ``t`` of output cell ``f`` (counted on a grid
-# as wide as the padded input) is padded cell ``f + offset[t]``.  So the columns are
-# one contiguous slice per tap, copied with the batch inside (one matrix product for
-# the whole batch), and the input gradient adds one long run per tap.  The price: the
-# grid computes ``padded width - output width`` extra cells per row, cropped at the
-# end; they hold garbage (the next row's cells), which the backward pass multiplies by
-# zero, so it needs finite x and weight.
-
-_GRID_WASTE = 2.0  # at most twice the real outputs, else the windows' im2col is cheaper
-
-
-@lru_cache(maxsize=256)
-def _grid(g: Geometry):
-    """``(run, offsets, flat)`` of the shifted-rows path for ``g``, or None where it does not pay.
-
-    ``run`` is the grid's length (output rows × padded row length), ``offsets`` each
-    tap's shift on the flattened padded input, ``flat`` the flattened length to hold.
-    """
-    if any(s != 1 for s in g.stride):
-        return None
-    padded, out = g.padded_shape, g.output_shape
-    if math.prod(padded[1:]) > _GRID_WASTE * math.prod(out[1:]):
-        return None
-    place = [math.prod(padded[axis + 1 :]) for axis in range(g.ndim)]
-    offsets = [
-        sum(t * d * p for t, d, p in zip(tap, g.dilation, place))
-        for tap in np.ndindex(*g.kernel_shape)
-    ]
-    run = out[0] * place[0]
-    return run, offsets, max(math.prod(padded), offsets[-1] + run)
-
-
-def _grid_crop(g: Geometry) -> tuple:
-    """The real outputs inside the grid ``(..., rows, *padded_shape[1:])``."""
-    return (Ellipsis, slice(None)) + tuple(slice(0, o) for o in g.output_shape[1:])
-
-
-def _grid_columns(xp, x, g: Geometry, groups: int, grid):
-    """The columns ``(groups, C_in/groups * taps, N * run)``: every tap's shifted run."""
-    run, offsets, flat_length = grid
-    n, c = x.shape[:2]
-    size = math.prod(g.padded_shape)
-    flat = _scratch(xp, (n, c, flat_length), x.dtype, "padded")
-    flat[:, :, size:] = 0
-    body = flat[:, :, :size].reshape((n, c) + g.padded_shape)
-    if g.padding_mode == "zeros":
-        if g.padded_shape != g.input_shape:
-            body.fill(0)
-        body[_inner(g)] = x
-    else:
-        body[...] = _pad_batch(xp, x, g)
-    item = flat.itemsize
-    place = [math.prod(g.padded_shape[axis + 1 :]) for axis in range(g.ndim)]
-    shape = (c,) + g.kernel_shape + (n, run)
-    strides = (
-        (flat_length * item,)
-        + tuple(d * p * item for d, p in zip(g.dilation, place))
-        + (c * flat_length * item, item)
-    )
-    windows = xp.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides)
-    taps = len(offsets)
-    check_memory(n * c * taps * run * item, "the im2col columns")
-    columns = _scratch(xp, shape, x.dtype, "columns")
-    columns[...] = windows
-    return columns.reshape(groups, c // groups * taps, n * run)
-
-
-def _grid_forward(xp, x, kernels, g: Geometry, groups: int, grid):
-    n, c_out = x.shape[0], kernels.shape[0] * kernels.shape[1]
-    columns = _grid_columns(xp, x, g, groups, grid)
-    rows = (c_out, n, g.output_shape[0]) + g.padded_shape[1:]
-    grid_out = _scratch(xp, (groups, kernels.shape[1], columns.shape[2]), columns.dtype, "grid")
-    _matmul(xp, kernels, columns, out=grid_out)
-    out = xp.moveaxis(grid_out.reshape(rows)[_grid_crop(g)], 1, 0)
-    return _fresh(xp, out, grid_out)
-
-
-def _grid_backward(xp, grad_output, x, kernels, g: Geometry, groups: int, grid):
-    """``(grad_x, grad_weight)`` with the weight as ``kernels`` is laid out."""
-    run, offsets, flat_length = grid
-    n, c_in = x.shape[:2]
-    c_out, per_group = grad_output.shape[1], kernels.shape[1]
-    columns = _grid_columns(xp, x, g, groups, grid)
-    rows = (c_out, n, g.output_shape[0]) + g.padded_shape[1:]
-    grads = _scratch(xp, rows, columns.dtype, "grad_grid")
-    if g.padded_shape[1:] != g.output_shape[1:]:
-        grads.fill(0)  # the grid's extra cells: no gradient
-    grads[_grid_crop(g)] = xp.moveaxis(grad_output, 1, 0)
-    grads = grads.reshape(groups, per_group, n * run)
-    grad_weight = xp.matmul(grads, columns.transpose(0, 2, 1))
-    grad_columns = _scratch(xp, columns.shape, columns.dtype, "grad_columns")
-    _matmul(xp, kernels.transpose(0, 2, 1), grads, out=grad_columns)
-    grad_columns = grad_columns.reshape(c_in, len(offsets), n, run)
-    flat = _scratch(xp, (c_in, n, flat_length), columns.dtype, "grad_padded")
-    flat.fill(0)
-    for tap, offset in enumerate(offsets):  # one long run per tap
-        flat[:, :, offset : offset + run] += grad_columns[:, tap]
-    size = math.prod(g.padded_shape)
-    grad_padded = xp.moveaxis(flat[:, :, :size].reshape((c_in, n) + g.padded_shape), 0, 1)
-    return _fresh(xp, _fold_padding(xp, grad_padded, g), flat), grad_weight
-
-
 def _fresh(xp, a, temporary):
     """``a`` as a C-contiguous array of its own, never a view of ``temporary``."""
     if xp is np and np.may_share_memory(a, temporary):
         return np.array(a, order="C")
     return xp.ascontiguousarray(a)
-
-
-def _all_finite(xp, *arrays) -> bool:
-    return all(bool(xp.isfinite(a).all()) for a in arrays)
 
 
 # ---------------------------------------------------------------- forward and backward
@@ -509,10 +398,6 @@ def conv_forward(
     dtype = _float_dtype(xp, x, weight)
     n, c_out = x.shape[0], weight.shape[0]
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
-    grid = _grid(g)
-    if grid is not None:
-        out = _grid_forward(xp, x.astype(dtype, copy=False), kernels, g, groups, grid)
-        return _add_bias(xp, out, bias, c_out, weight.shape, dtype)
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     out = _matmul(xp, kernels, columns).reshape((n, c_out) + g.output_shape)
     return _add_bias(xp, out, bias, c_out, weight.shape, dtype)
@@ -562,11 +447,6 @@ def conv_backward(
     x = x.astype(dtype, copy=False)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
     grad_output = grad_output.astype(dtype, copy=False)
-    grid = _grid(g)
-    if grid is not None and _all_finite(xp, x, kernels):
-        grad_x, grad_weight = _grid_backward(xp, grad_output, x, kernels, g, groups, grid)
-        grad_bias = grad_output.sum(axis=(0,) + tuple(range(2, grad_output.ndim)))
-        return grad_x, grad_weight.reshape(weight.shape), grad_bias
     columns = _columns(xp, _pad_batch(xp, x, g), g, groups)
     grads = grad_output.reshape(n, groups, c_out // groups, g.size)
     grad_weight = _weight_gradient(xp, grads, columns)

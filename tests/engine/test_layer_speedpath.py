@@ -1,5 +1,5 @@
-"""The layer's fast paths: reused temporaries never leak into results; the stride-1 grid path
-(shifted rows) equals torch, and gives way where its extra cells would change a result."""
+"""The layer's fast path: reused temporaries never leak into results, which equal torch's
+for groups, dilation, 3-D, padding modes and non-finite inputs; the remembered plan."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ from convtui import conv_backward, conv_forward, conv_transpose_backward, conv_t
 @pytest.mark.parametrize(
     ("x_shape", "w_shape", "options"),
     [
-        ((1, 1, 6, 6), (1, 1, 3, 3), {}),  # one channel out: the grid is the output's layout
+        ((1, 1, 6, 6), (1, 1, 3, 3), {}),  # one channel out
         ((2, 1, 9), (1, 1, 3), {"padding": 1}),
         ((2, 3, 5, 5), (4, 3, 3, 3), {"stride": 2, "padding": 1}),  # the windows' im2col
         ((1, 2, 4, 4), (2, 2, 1, 1), {}),
@@ -65,11 +65,11 @@ def _torch_pair(torch, x, w, b, grad_output, options):
         ((2, 3, 6, 7, 8), (2, 3, 2, 3, 2), {"dilation": 2, "padding": 1}),  # 3-D
         ((2, 2, 8, 8), (3, 2, 3, 3), {"padding": 2, "padding_mode": "reflect"}),
         ((2, 2, 8, 8), (3, 2, 3, 3), {"padding": 1, "padding_mode": "circular"}),
-        ((1, 1, 10, 10), (1, 1, 1, 9), {}),  # wide kernel: the grid would waste too much
-        ((4, 3, 11), (5, 3, 4), {"dilation": 3, "padding": 2}),  # 1-D: no extra cells
+        ((1, 1, 10, 10), (1, 1, 1, 9), {}),  # a wide kernel
+        ((4, 3, 11), (5, 3, 4), {"dilation": 3, "padding": 2}),  # 1-D
     ],
 )
-def test_the_grid_path_equals_torch(x_shape, w_shape, options):
+def test_results_equal_torch(x_shape, w_shape, options):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(len(x_shape) + w_shape[-1])
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
@@ -83,8 +83,7 @@ def test_the_grid_path_equals_torch(x_shape, w_shape, options):
 
 
 def test_an_infinite_input_gives_the_same_gradients_as_torch():
-    # the grid's extra cells read the next row; multiplied by a zero gradient, an inf
-    # there would make nan: with a non-finite x the backward pass takes the windows' path
+    # an inf meets only the taps that read it: inf in their gradient, no nan elsewhere
     torch = pytest.importorskip("torch")
     x = np.arange(30.0).reshape(1, 1, 5, 6)
     x[0, 0, 2, 0] = np.inf
