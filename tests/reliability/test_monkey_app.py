@@ -47,7 +47,7 @@ HANG_SECONDS = 30
 # key by key in tests/app.
 OPEN_SCREENS = ["question_mark", "t", "l", "x", "e", "g", "ctrl+s", "a", "T"]
 MOVES = ["right", "left", "up", "down", "home", "end", "pageup", "pagedown", "tab", "shift+tab"]
-ACTIONS = list("mfsSdDpPcikrn1234hwRLyNXv<>[]/CKoF") + [  # y: the layer screen and its keys
+ACTIONS = list("mfsSdDpPcikrn1234hwRLyNXv<>[]/CKoFuObz") + [  # y: the layer screen and its keys
     "space",
     "enter",
     "escape",
