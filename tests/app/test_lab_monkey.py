@@ -22,11 +22,20 @@ async def mash(app, keys) -> None:
         await asyncio.wait_for(drained(app), 30)
 
 
+SETUPS = {
+    1: None,
+    2: Setup([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -1]], "same"),
+    3: Setup([1, 2, 3, 4, 5], [1, 2, 3], "valid", flip=False, padding=1, padding_mode="circular"),
+    4: Setup([1, 2, 3], [0.5, 1, 0.5], "valid", stride=2, padding=1, output_padding=1,
+             transposed=True),
+}  # fmt: skip
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", sorted(SETUPS))
 async def test_random_keys_on_the_lab_raise_nothing(seed):
     rng = random.Random(seed)
-    setup = Setup([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -1]], "same") if seed == 2 else None
+    setup = SETUPS[seed]
     app = make_app(**({"setup": setup} if setup is not None else {}))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
