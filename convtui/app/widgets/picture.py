@@ -469,9 +469,7 @@ class PicturePane(StripsWidget):
             x_widest = max((number(v) for v in [*x[:64, :64].ravel().tolist()]), key=len)
             onto = [_span(range(max(n - 3, 0), n)) for n in g.output_shape]
             inputs = [n - 1 for n in g.input_shape]
-            scatter = (
-                f"x[{inputs[0]},{inputs[1]}] = {x_widest} spreads onto y[{onto[0]}, {onto[1]}]"
-            )
+            scatter = f"x[{inputs[0]},{inputs[1]}] = {x_widest} adds to y[{onto[0]}, {onto[1]}]"
             text = max(text, scatter, key=len)
         return Text(text)
 
@@ -503,14 +501,14 @@ class PicturePane(StripsWidget):
 
     @staticmethod
     def _step_text(state, mark: Mark, lines: int = 1) -> list[Text]:
-        """``y[i,j] = v from x[rows, cols]`` (or, scattering, ``x[i,j] = v spreads onto
+        """``y[i,j] = v from x[rows, cols]`` (or, scattering, ``x[i,j] = v adds to
         y[rows, cols]``): the step's value and where it reads or lands, on ``lines``."""
         index = ",".join(map(str, mark.index))
         if mark.scatter:
             value = state.setup.input[mark.index]
             texts = [Text(f"x[{index}] = {number(value)}", style="bold")]
             cells = mark.y_cells
-            where = "spreads onto y" if cells is not None else "lands nowhere (cropped)"
+            where = "adds to y" if cells is not None else "adds to nothing (cropped)"
         else:
             texts = [Text(f"y[{index}] = {number(state.result.output[mark.index])}", style="bold")]
             cells = mark.x_cells
@@ -635,7 +633,7 @@ class PicturePane(StripsWidget):
             ("y", "y", y_cells, y_rows),
         ]
         if "o" in arrays:
-            shown.append(("o", "overlaps (products per y)", y_cells, y_rows))
+            shown.append(("o", "overlaps", y_cells, y_rows))
         for name, label, marked, rows in shown:
             values, padded, origin, scale = arrays[name]
             out += self._grid(label, values, padded, origin, scale, marked, rows, width)
