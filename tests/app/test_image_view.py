@@ -49,11 +49,16 @@ async def test_the_input_shows_in_grey_with_the_window_ringed_and_the_ring_follo
     app = make_app(setup=Setup(EDGE, SOBEL_X, "same"))
     async with app.run_test(size=(160, 48)) as pilot:
         view = await shown_view(app, pilot)
+        image = view.query_one("#x-image")
+
+        def laid_out() -> bool:  # the widget has taken the size its picture was made for
+            height, width, _ = pixels(view, "x").shape
+            return (width, height) == (image.size.width, 2 * image.size.height)
+
+        # half blocks: one pixel per column, two per row, the image square
+        await until(laid_out)
         x = pixels(view, "x")
         height, width, _ = x.shape
-        # half blocks: one pixel per column, two per row, the image square
-        image = view.query_one("#x-image")
-        assert (width, height) == (image.size.width, 2 * image.size.height)
         assert width == height
         # the left half black, the right half white (0 and 200 are the extremes)
         bottom = x[-1]

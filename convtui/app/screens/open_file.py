@@ -59,8 +59,8 @@ def open_changes(text: str, role: str, setup: Setup) -> Opened:
     """
     from ...files import fit_for_app, read_array
 
-    array = read_array(text, role=role)
     name = text.strip()
+    array = read_array(name, role=role)
     notes = []
     if role == "kernel":
         return Opened({"kernel": array}, f"Kernel {_shape(array)} from {name}.")
@@ -131,8 +131,7 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
             yield Input(placeholder="a path, or sample:NAME", id="file-path")
             yield Static("", classes="error", id="open-error")
             yield Static(
-                "[dim]Enter opens · Tab moves · Esc cancels · "
-                "command line: convtui --input-file PATH[/dim]"
+                "[dim]Enter opens · Tab moves · Esc cancels · convtui --input-file PATH[/dim]"
             )
 
     def on_mount(self) -> None:

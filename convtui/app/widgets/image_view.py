@@ -258,7 +258,8 @@ class ImageView(Widget):
             self._sides = {"x": _Side(state.setup.input)}
             if state.result is not None:
                 self._sides["y"] = _Side(state.result.output)
-        self._arrange()
+        if self._arrange():  # the sides change size once laid out: draw again then
+            self.call_after_refresh(self._draw)
         rows = cols = out_rows = out_cols = None
         g = state.setup.geometry
         if state.result is not None and g.size and not state.setup.transposed:
@@ -268,14 +269,18 @@ class ImageView(Widget):
         self._show("x", "input x", rows, cols)
         self._show("y", "output y", out_rows, out_cols)
 
-    def _arrange(self) -> None:
-        """Side by side when that shows the pictures bigger, else one over the other."""
+    def _arrange(self) -> bool:
+        """Side by side when that shows the pictures bigger, else one over the other;
+        whether that changed."""
         width, height = self.content_size
         x = self._sides["x"].shape
         beside = shown_size(x, (max(width // 2 - 1, 1), max(height - 1, 1)), self._per_cell)
         over = shown_size(x, (max(width, 1), max(height // 2 - 1, 1)), self._per_cell)
         stacked = over[0] * over[1] > beside[0] * beside[1]
-        self.query_one("#images").set_class(stacked, "stacked")
+        images = self.query_one("#images")
+        changed = images.has_class("stacked") != stacked
+        images.set_class(stacked, "stacked")
+        return changed
 
     def _show(self, name: str, title: str, rows, cols) -> None:
         side = self._sides.get(name)
