@@ -251,7 +251,7 @@ def run(argv: list[str]) -> int:
         raise UsageError("W: only X can be read from standard input ('-')")
     _check_flags(args)
     x = parse_text_array(input_text(args.x, "X"), "X")
-    w = parse_text_array(args.w, "W")
+    w = parse_text_array(args.w, "W", kernel=True)
     try:
         if args.transposed:
             text = _transposed_text(x, w, args, args.json)

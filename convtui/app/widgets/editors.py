@@ -106,7 +106,7 @@ class Editors(Vertical):
         event.stop()
         name = FIELDS[editor_id]
         try:
-            array = parse_array(event.value)
+            array = parse_array(event.value, kernel=name == "kernel")
         except ParseError as exc:
             self._show_error(editor_id, exc)
             return

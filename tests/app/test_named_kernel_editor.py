@@ -1,0 +1,45 @@
+"""The kernel editor takes a named kernel (sobel-x, box 3) as well as numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+from textual.widgets import Input
+
+from convtui.app import make_app
+from convtui.engine.setup import Setup
+from tests.app.helpers import playground, until
+
+IMAGE = np.arange(25).reshape(5, 5) % 7
+
+
+async def test_typing_sobel_x_in_the_kernel_editor_applies_it():
+    app = make_app(setup=Setup(IMAGE, np.ones((3, 3), int), "valid", flip=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        editor = app.screen.query_one("#kernel-editor", Input)
+        await until(lambda: app.focused is editor)
+        editor.value = "sobel-x"
+        screen = playground(app)
+        await until(
+            lambda: (
+                screen.state.setup.kernel.shape == (3, 3) and screen.state.setup.kernel[0, 0] == -1
+            )
+        )
+        # the correlation of the sobel-x kernel, as scipy computes it, cropped to valid
+        expected = ndimage.correlate(IMAGE, screen.state.setup.kernel, mode="constant")[1:-1, 1:-1]
+        assert screen.state.setup.kernel.tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+        assert screen.state.result.output.tolist() == expected.tolist()
+        assert editor.value == "sobel-x"  # the learner's text is never rewritten
+
+
+async def test_a_name_in_the_input_editor_is_an_error_that_keeps_the_setup():
+    app = make_app(setup=Setup([1, 2, 3, 4], [5, 6, 7]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        editor = app.screen.query_one("#input-editor", Input)
+        await until(lambda: app.focused is editor)
+        editor.value = "sobel-x"
+        error = app.screen.query_one("#input-editor-error")
+        await until(lambda: not error.has_class("-empty"))
+        assert playground(app).state.setup.input.tolist() == [1, 2, 3, 4]
