@@ -108,3 +108,26 @@ async def test_v_shows_the_numbers_and_back_to_the_images():
         await pilot.press("I")
         await until(lambda: pictures.display and not view.display)
         assert not pictures.numbers
+
+
+async def test_where_the_terminal_shows_real_pixels_a_large_input_opens_as_images(monkeypatch):
+    import textual_image.widget
+
+    from convtui.app.widgets import image_view
+
+    # as if probe_terminal had found Kitty graphics or Sixel before the app started
+    monkeypatch.setattr(image_view, "real_pixels", lambda: True)
+    app = make_app(setup=Setup(EDGE, SOBEL_X, "same"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("4")  # no I: shown by itself for a 64×64 input
+        await until(lambda: bool(app.screen.query(ImageView)))
+        view = app.screen.query_one(ImageView)
+        image = view.query_one("#x-image")
+        assert isinstance(image, textual_image.widget.Image)
+        width, height = textual_image.widget.get_cell_size()
+
+        def laid_out() -> bool:  # a picture pixel per terminal pixel
+            shape = pixels(view, "x").shape
+            return shape[:2] == (image.size.height * height, image.size.width * width)
+
+        await until(lambda: image.image is not None and laid_out())

@@ -17,9 +17,9 @@ output.  A picture is scaled once per result and pane size; a step copies it and
 draws two rings.
 
 Real pixels need the terminal asked, before Textual owns it, whether it speaks Kitty
-graphics or Sixel: :func:`probe_terminal` does that (the launcher calls it when it
-can).  Imported later, textual-image is loaded without a question to the terminal,
-and the pictures are half-block cells (as in tmux).
+graphics or Sixel: :func:`probe_terminal` does that, called before the app runs.
+Imported later, textual-image is loaded without a question to the terminal, and the
+pictures are half-block cells (as in tmux).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import os
 import sys
 from functools import cache
 
@@ -38,6 +39,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 __all__ = [
+    "GRAPHICS_TERMINALS",
     "IMAGE_VIEW_CELLS",
     "ImageView",
     "available",
@@ -69,13 +71,24 @@ def real_pixels() -> bool:
     return renderable.Image in (renderable.TGPImage, renderable.SixelImage)
 
 
-def probe_terminal() -> bool:
-    """Ask the terminal, before the app starts, which images it shows; False if it cannot.
+# terminals known to show Kitty graphics or Sixel: only these are asked (asking costs
+# textual-image's import, about 50 ms, and a round trip that others may leave to time out)
+GRAPHICS_TERMINALS = ("kitty", "wezterm", "ghostty", "iterm", "foot", "mlterm", "contour")
+
+
+def probe_terminal(environ=None) -> bool:
+    """Ask the terminal, before the app starts, which images it shows; whether it was asked.
 
     textual-image asks at import (Kitty graphics, Sixel, the cell size in pixels); it
-    cannot once Textual reads the keyboard.
+    cannot once Textual reads the keyboard.  Only a terminal whose ``TERM`` or
+    ``TERM_PROGRAM`` names one of :data:`GRAPHICS_TERMINALS` is asked.
+
+    >>> probe_terminal({"TERM": "xterm-256color"})
+    False
     """
-    if not available():
+    environ = os.environ if environ is None else environ
+    names = f"{environ.get('TERM', '')} {environ.get('TERM_PROGRAM', '')}".lower()
+    if not available() or not any(name in names for name in GRAPHICS_TERMINALS):
         return False
     import textual_image.widget  # noqa: F401  (asks the terminal, once)
 
