@@ -258,3 +258,63 @@ if __name__ == "__main__" and "--cold-only" not in sys.argv:
         f"| step key, layer screen, 3→8 channels, 64×64, 3×3 (CPU) | {cpu * 1000:.1f} ms "
         f"| {floor * 1000:.1f} ms | +{(cpu - floor) * 1000:.1f} ms over the floor | ≤ 50 ms |"
     )
+
+
+# ------------------------------------------------ transposed and padding modes (issue 15), appended
+# The step key on a transposed convolution, stride 2, in both readings (gather: → to the
+# next output; scatter, after z and End: ← to the input before, where the running sum
+# "y so far" adds up the most inputs), every pane visible (160×50), measured
+# as the rows above; goals ≤ 20 ms (1-D n=64) and ≤ 50 ms (2-D 64×64) CPU over the floor.
+# Also a circular-padded 2-D 64×64 (the slide names the copies under the kernel).
+
+
+async def reading_step_cpu(setup, reading: str, keys: int) -> list[float]:
+    from convtui.app import make_app
+
+    app = make_app(setup=setup)
+    times = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        key = "right"
+        if reading == "scatter":
+            await pilot.press("z", "end")
+            await pilot.pause()
+            key = "left"
+        for _ in range(keys):
+            t0 = time.process_time()
+            await pilot.press(key)
+            await pilot.pause()
+            times.append(time.process_time() - t0)
+    return times
+
+
+def transposed_rows(keys: int = 40) -> None:
+    """The rows above alone: ``python -c "import sys; sys.path[:0] = ['bench'];
+    import tui; tui.transposed_rows()"``."""
+    import numpy as np
+
+    from convtui.engine.setup import Setup
+
+    rng = np.random.default_rng(0)
+    one = Setup(rng.integers(0, 9, 64), [1, 2, 3, 2, 1], "valid", stride=2, transposed=True)
+    two = Setup(rng.integers(0, 9, (64, 64)), np.ones((3, 3)), "valid", stride=2, transposed=True)
+    circular = Setup(rng.integers(0, 9, (64, 64)), np.ones((3, 3)), padding_mode="circular")
+    cases = [
+        ("1-D n=64, k=5, stride 2, gather", one, "gather", 20),
+        ("1-D n=64, k=5, stride 2, scatter (z, End, ←)", one, "scatter", 20),
+        ("2-D 64×64, 3×3, stride 2, gather", two, "gather", 50),
+        ("2-D 64×64, 3×3, stride 2, scatter (z, End, ←)", two, "scatter", 50),
+        ("2-D 64×64, 3×3, full, circular padding", circular, "gather", 50),
+    ]
+    floor = statistics.median(asyncio.run(step_cpu(bare_app(), keys)))
+    for name, setup, reading, goal in cases:
+        cpu = statistics.median(asyncio.run(reading_step_cpu(setup, reading, keys)))
+        label = f"transposed {name}" if setup.transposed else name
+        print(
+            f"| step key, {label} (CPU) | {cpu * 1000:.1f} ms | {floor * 1000:.1f} ms "
+            f"| +{(cpu - floor) * 1000:.1f} ms over the floor | ≤ {goal} ms |"
+        )
+
+
+if __name__ == "__main__" and "--cold-only" not in sys.argv:
+    transposed_rows()
