@@ -34,6 +34,10 @@ SETUPS = {
     "2-D reflect": Setup(
         np.arange(12).reshape(3, 4), [[1, 2], [3, 5]], "same", padding_mode="reflect"
     ),
+    # correlate conjugates a complex kernel: M holds conj(w), and dL/dx sums them
+    "complex reflect": Setup(
+        [1, 2, 3, 4], [1 + 2j, 3, -1j], "same", flip=False, padding_mode="reflect"
+    ),
     "transposed": Setup([1, 2, 3], W, "valid", flip=False, stride=2, transposed=True),
     "transposed cropped": Setup(
         [1, 2, 3, 4], W, "valid", stride=2, padding=1, output_padding=1, transposed=True
