@@ -211,3 +211,18 @@ async def test_a_2d_transposed_convolution_scatters_block_by_block():
         ) in slide_text(app)
         expected = convtui.conv_transpose(x, np.ones((2, 2)), stride=2)
         assert np.array_equal(state(app).result.output, expected)
+
+
+def test_the_readme_flags_for_these_options_start_the_app():
+    import pathlib
+    import re
+    import shlex
+
+    from convtui.commands.app_flags import app_options
+
+    readme = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+    section = readme.read_text(encoding="utf-8").split("### Transposed convolution", 1)[1]
+    block = re.search(r"```\n(.*?)```", section, flags=re.S).group(1)
+    setups = [app_options(shlex.split(line)[1:])["setup"] for line in block.splitlines()]
+    assert setups[0].compute().output.tolist() == [1, 2, 5, 4, 9, 6, 13, 8, 12, 0]
+    assert (setups[1].padding_mode, setups[1].mode) == ("circular", "causal")
