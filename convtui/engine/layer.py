@@ -20,7 +20,9 @@ weight's gradient is the *sum* of one term per step it was used in.
 How the fast path works: the padded input is viewed, without copying, as every
 window the kernel lands on (``as_strided``); one copy lays the windows out as
 columns (im2col) and a batched matrix product does the rest.  The input gradient
-scatters the column gradients back tap by tap (one pass per kernel tap).
+scatters the column gradients back tap by tap (one pass per kernel tap).  At stride
+1 no columns are built: each tap is one matrix product over the channels on a shifted
+view of the flattened padded rows (see "stride 1: one product per tap" below).
 Temporaries are reused from call to call in each thread: fresh pages cost more
 than the arithmetic at these sizes (BENCHMARKS.md, "Layer engine").
 """
@@ -348,6 +350,126 @@ def _fresh(xp, a, temporary):
     return xp.ascontiguousarray(a)
 
 
+# ---------------------------------------------------------------- stride 1: one product per tap
+#
+# At stride 1, the windows of an image read on its flattened padded rows are shifted
+# copies of one long run: tap ``t`` of output cell ``f`` (counted on a grid as wide as
+# the padded input) is padded cell ``f + offset[t]``.  So each tap is one matrix
+# product over the channels, ``W_t @ X[..., offset_t : offset_t + run]``, on a view,
+# accumulated into the output: no columns (taps times the input) are built, and the
+# input gradient adds one long run per tap.  The price: the grid computes
+# ``padded width - output width`` extra cells per row, cropped at the end; they read
+# the next row's cells, and the backward pass multiplies those by a zero gradient,
+# so it needs finite x and weight (else the windows' im2col runs).
+
+_GRID_WASTE = 2  # at most twice the real outputs per row, else the windows' im2col
+_GRID_TAPS = 27  # more taps: more small products than one big one is worth
+
+
+@lru_cache(maxsize=256)
+def _grid(g: Geometry):
+    """``(run, offsets, flat_length)`` for the per-tap products, or None where they do not pay.
+
+    ``run`` is the grid's length (output rows × padded row length), ``offsets`` each
+    tap's shift on the flattened padded input, ``flat_length`` what a row of it holds.
+    """
+    padded, out = g.padded_shape, g.output_shape
+    if (
+        any(s != 1 for s in g.stride)
+        or math.prod(g.kernel_shape) > _GRID_TAPS
+        or math.prod(padded[1:]) > _GRID_WASTE * math.prod(out[1:])
+    ):
+        return None
+    place = [math.prod(padded[axis + 1 :]) for axis in range(g.ndim)]
+    offsets = tuple(
+        sum(t * d * p for t, d, p in zip(tap, g.dilation, place))
+        for tap in np.ndindex(*g.kernel_shape)
+    )
+    run = out[0] * place[0]
+    return run, offsets, max(math.prod(padded), offsets[-1] + run)
+
+
+def _grid_crop(g: Geometry) -> tuple:
+    """The real outputs inside the grid ``(N, C, rows, *padded_shape[1:])``."""
+    return (slice(None), slice(None), slice(None)) + tuple(slice(0, o) for o in g.output_shape[1:])
+
+
+def _grid_input(xp, x, g: Geometry, grid):
+    """``x`` padded as the geometry says, each image's rows flattened: ``(N, C, flat_length)``."""
+    _, _, flat_length = grid
+    n, c = x.shape[:2]
+    size = math.prod(g.padded_shape)
+    flat = _scratch(xp, (n, c, flat_length), x.dtype, "padded")
+    flat[:, :, size:] = 0
+    body = flat[:, :, :size].reshape((n, c) + g.padded_shape)
+    if g.padding_mode == "zeros":
+        if g.padded_shape != g.input_shape:
+            body.fill(0)
+        body[_inner(g)] = x
+    else:
+        body[...] = _pad_batch(xp, x, g)
+    return flat
+
+
+def _tap_weights(kernels, taps: int):
+    """``(taps, groups, C_out/groups, C_in/groups)``: the channel matrix of each tap."""
+    groups, per_group = kernels.shape[:2]
+    # contiguous, so that matmul hands each tap's product to BLAS
+    return kernels.reshape(groups, per_group, -1, taps).transpose(3, 0, 1, 2).copy()
+
+
+def _grid_forward(xp, x, kernels, g: Geometry, groups: int, grid):
+    run, offsets, _ = grid
+    n, c_in = x.shape[:2]
+    flat = _grid_input(xp, x, g, grid).reshape(n, groups, c_in // groups, -1)
+    weights = _tap_weights(kernels, len(offsets))
+    shape = (n, groups, kernels.shape[1], run)
+    crop = g.padded_shape[1:] != g.output_shape[1:]
+    out = _scratch(xp, shape, x.dtype, "grid") if crop else xp.empty(shape, dtype=x.dtype)
+    step = _scratch(xp, shape, x.dtype, "grid_step")
+    for tap, offset in enumerate(offsets):
+        target = out if tap == 0 else step
+        _matmul(xp, weights[tap], flat[..., offset : offset + run], out=target)
+        if tap:
+            out += step
+    out = out.reshape((n, groups * kernels.shape[1], g.output_shape[0]) + g.padded_shape[1:])
+    return xp.ascontiguousarray(out[_grid_crop(g)]) if crop else out
+
+
+def _grid_backward(xp, grad_output, x, kernels, g: Geometry, groups: int, grid):
+    """``(grad_x, grad_weight)``, the weight laid out as ``kernels``."""
+    run, offsets, flat_length = grid
+    n, c_in = x.shape[:2]
+    c_out = grad_output.shape[1]
+    flat = _grid_input(xp, x, g, grid).reshape(n, groups, c_in // groups, -1)
+    if g.padded_shape[1:] != g.output_shape[1:]:
+        rows = (n, c_out, g.output_shape[0]) + g.padded_shape[1:]
+        grads = _scratch(xp, rows, x.dtype, "grad_grid")
+        grads.fill(0)  # the grid's extra cells: no gradient
+        grads[_grid_crop(g)] = grad_output
+    else:
+        grads = xp.ascontiguousarray(grad_output)
+    grads = grads.reshape(n, groups, c_out // groups, run)
+    weights = _tap_weights(kernels, len(offsets)).transpose(0, 1, 3, 2).copy()
+    grad_weight = xp.empty(kernels.shape[:2] + (c_in // groups, len(offsets)), dtype=x.dtype)
+    grad_flat = _scratch(xp, (n, groups, c_in // groups, flat_length), x.dtype, "grad_padded")
+    grad_flat.fill(0)
+    step = _scratch(xp, (n, groups, c_in // groups, run), x.dtype, "grid_step")
+    for tap, offset in enumerate(offsets):
+        window = flat[..., offset : offset + run]
+        # the tap's weight gradient: every step's gradient times the cell the tap read
+        grad_weight[..., tap] = xp.matmul(grads, window.transpose(0, 1, 3, 2)).sum(axis=0)
+        _matmul(xp, weights[tap], grads, out=step)
+        grad_flat[..., offset : offset + run] += step
+    size = math.prod(g.padded_shape)
+    grad_padded = grad_flat.reshape(n, c_in, -1)[:, :, :size].reshape((n, c_in) + g.padded_shape)
+    return _fresh(xp, _fold_padding(xp, grad_padded, g), grad_flat), grad_weight
+
+
+def _all_finite(xp, *arrays) -> bool:
+    return all(bool(xp.isfinite(a).all()) for a in arrays)
+
+
 # ---------------------------------------------------------------- forward and backward
 
 
@@ -398,6 +520,10 @@ def conv_forward(
     dtype = _float_dtype(xp, x, weight)
     n, c_out = x.shape[0], weight.shape[0]
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
+    grid = _grid(g)
+    if grid is not None:
+        out = _grid_forward(xp, x.astype(dtype, copy=False), kernels, g, groups, grid)
+        return _add_bias(xp, out, bias, c_out, weight.shape, dtype)
     columns = _columns(xp, _pad_batch(xp, x.astype(dtype, copy=False), g), g, groups)
     out = _matmul(xp, kernels, columns).reshape((n, c_out) + g.output_shape)
     return _add_bias(xp, out, bias, c_out, weight.shape, dtype)
@@ -447,6 +573,13 @@ def conv_backward(
     x = x.astype(dtype, copy=False)
     kernels = weight.astype(dtype, copy=False).reshape(groups, c_out // groups, -1)
     grad_output = grad_output.astype(dtype, copy=False)
+    grid = _grid(g)
+    if grid is not None and (
+        g.padded_shape[1:] == g.output_shape[1:] or _all_finite(xp, x, kernels)
+    ):
+        grad_x, grad_weight = _grid_backward(xp, grad_output, x, kernels, g, groups, grid)
+        grad_bias = grad_output.sum(axis=(0,) + tuple(range(2, grad_output.ndim)))
+        return grad_x, grad_weight.reshape(weight.shape), grad_bias
     columns = _columns(xp, _pad_batch(xp, x, g), g, groups)
     grads = grad_output.reshape(n, groups, c_out // groups, g.size)
     grad_weight = _weight_gradient(xp, grads, columns)

@@ -1,5 +1,6 @@
-"""The layer's fast path: reused temporaries never leak into results, which equal torch's
-for groups, dilation, 3-D, padding modes and non-finite inputs; the remembered plan."""
+"""The layer's fast paths (the stride-1 product per tap, the windows' im2col): reused
+temporaries never leak into results, which equal torch's for groups, dilation, 3-D,
+padding modes and non-finite inputs; the remembered plan."""
 
 import numpy as np
 import pytest
@@ -84,6 +85,7 @@ def test_results_equal_torch(x_shape, w_shape, options):
 
 def test_an_infinite_input_gives_the_same_gradients_as_torch():
     # an inf meets only the taps that read it: inf in their gradient, no nan elsewhere
+    # (the per-tap path's extra grid cells would meet it too, times a zero: it gives way)
     torch = pytest.importorskip("torch")
     x = np.arange(30.0).reshape(1, 1, 5, 6)
     x[0, 0, 2, 0] = np.inf
