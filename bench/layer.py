@@ -8,11 +8,11 @@ Same arrays, same dtype.  Contenders are timed interleaved, one sample each per
 round in a fresh shuffled order, and each reports its median; a sample is a loop of
 calls at least --sample-ms long divided by their count, timed by this process's CPU
 time (``--clock wall`` for elapsed time): on a shared machine, time spent waiting for a
-core is not the call's.  BLAS and torch run on one
-thread: ``OMP/OPENBLAS/MKL_NUM_THREADS`` are set before numpy is imported, and
-``torch.set_num_threads(1)``.
+core is not the call's.  BLAS and torch run on one thread: ``OMP/OPENBLAS/MKL_NUM_THREADS``
+are set before numpy is imported, and ``torch.set_num_threads(1)``.
 
-    python bench/layer.py                 # every case, about 2 minutes
+    python bench/layer.py                 # every case, about a minute
+    python bench/layer.py --designs       # and design A (the windows' im2col) beside ours
     python bench/layer.py --quick         # fewer rounds
     python bench/layer.py --profile NAME  # where our time goes in one case (cProfile)
 """
@@ -122,46 +122,21 @@ def theirs(torch, x, weight, bias, grad_output, options, transposed):
     return call
 
 
-def per_tap(x, weight, bias, grad_output):
-    """Design B, for the record: no columns; per kernel tap one matrix product over the
-    channels (``W_t @ X_t``, batched over N) accumulated into the output, and the same
-    per tap for both gradients.  Stride 1, no padding, groups 1 only."""
+def windows_only(call):
+    """Our call with the stride-1 product per tap switched off: design A, the windows'
+    im2col (one copy of every window into columns, one batched product, a scatter of
+    the column gradients tap by tap)."""
     from convtui.engine import layer
 
-    g = layer._layer_plan(x.shape, weight.shape, 1, 0, 1, 1)
-    run, offsets, flat_length = layer._grid(g)
-    n, c_in = x.shape[:2]
-    c_out = weight.shape[0]
-    taps = weight.reshape(c_out, c_in, -1).transpose(2, 0, 1).copy()  # (taps, C_out, C_in)
-    crop = (Ellipsis,) + tuple(slice(0, o) for o in g.output_shape[1:])
+    def forced():
+        saved = layer._grid
+        layer._grid = lambda g: None
+        try:
+            call()
+        finally:
+            layer._grid = saved
 
-    def call():
-        flat = np.zeros((n, c_in, flat_length), dtype=x.dtype)
-        flat[:, :, : x[0, 0].size] = x.reshape(n, c_in, -1)
-        out = np.empty((n, c_out, run), dtype=x.dtype)
-        step = np.empty_like(out)
-        np.matmul(taps[0], flat[:, :, :run], out=out)
-        for tap in range(1, len(offsets)):
-            np.matmul(taps[tap], flat[:, :, offsets[tap] : offsets[tap] + run], out=step)
-            out += step
-        result = np.ascontiguousarray(
-            out.reshape((n, c_out, g.output_shape[0]) + g.padded_shape[1:])[crop]
-        )
-        result += bias.reshape((c_out,) + (1,) * g.ndim)
-        grads = np.zeros((n, c_out, g.output_shape[0]) + g.padded_shape[1:], dtype=x.dtype)
-        grads[crop] = grad_output
-        grads = grads.reshape(n, c_out, run)
-        grad_flat = np.zeros_like(flat)
-        back = np.empty((n, c_in, run), dtype=x.dtype)
-        grad_taps = np.empty_like(taps)
-        for tap, offset in enumerate(offsets):
-            window = flat[:, :, offset : offset + run]
-            grad_taps[tap] = np.matmul(grads, window.transpose(0, 2, 1)).sum(axis=0)
-            np.matmul(taps[tap].T, grads, out=back)
-            grad_flat[:, :, offset : offset + run] += back
-        return result, grad_flat, grad_taps
-
-    return call
+    return forced
 
 
 CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
@@ -204,8 +179,8 @@ def main() -> int:
     parser.add_argument(
         "--designs",
         action="store_true",
-        help="also time design B (per-tap products, no columns) beside ours, at stride 1 "
-        "without padding or groups",
+        help="also time design A (the windows' im2col, ours before the product per tap) "
+        "beside ours",
     )
     parser.add_argument(
         "--clock",
@@ -251,14 +226,14 @@ def main() -> int:
             "convtui": ours(*arrays, options, transposed),
             "torch": theirs(torch, *arrays, options, transposed),
         }
-        designs = args.designs and not transposed and not options
+        designs = args.designs and not transposed
         if designs:
-            calls["B"] = per_tap(*arrays)
+            calls["A"] = windows_only(calls["convtui"])
         medians = interleaved(calls, rounds, args.sample_ms / 1e3, CLOCKS[args.clock])
         ratio = medians["torch"] / medians["convtui"]
         verdict = "–" if goal is None else f"≥ {goal:g} {'✓' if ratio >= goal else '✗'}"
         extra = (
-            f" design B {_ms(medians['B'])} ms ({medians['torch'] / medians['B']:.2f})"
+            f" design A {_ms(medians['A'])} ms ({medians['torch'] / medians['A']:.2f})"
             if designs
             else ""
         )
