@@ -23,6 +23,7 @@ one output cell (``feature``, ``cell``) of the chosen ``layer``'s ``z``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
@@ -163,7 +164,7 @@ class LayerState:
         biases = list(biases) if biases is not None else [None] * len(specs)
         state = cls(x, specs, (), (), name=name, seed=seed, cell=(0,) * (x.ndim - 1))
         state = _with_weights(state, specs, weights, biases)
-        _check_shapes(state)
+        _shapes(state)
         return _computed(state)
 
     def to_dict(self) -> dict:
@@ -372,7 +373,7 @@ def reduce(state: LayerState, edit: Edit) -> LayerState:
         new = _apply(state, edit)
         if new is state:
             return state
-        _check_shapes(new)
+        _shapes(new)
     except ValueError as exc:
         return replace(state, error=str(exc))
     return _computed(_clamp_cursor(new))
@@ -576,17 +577,12 @@ def _check_weights(state: LayerState, index: int, weight, bias) -> None:
         )
 
 
-_SHAPES: dict = {}
-
-
 def _shapes(state: LayerState) -> list:
     """Per layer: its input's ``(C, *spatial)`` and its convolution's geometry."""
-    key = (state.x.shape, state.specs)
-    if key not in _SHAPES:
-        _SHAPES[key] = _plan_layers(state.x.shape, state.specs)
-    return _SHAPES[key]
+    return _plan_layers(state.x.shape, state.specs)
 
 
+@functools.lru_cache(maxsize=64)
 def _plan_layers(shape, specs) -> list:
     rows = []
     for index, spec in enumerate(specs):
@@ -619,10 +615,6 @@ def _plan_layers(shape, specs) -> list:
             out = plan(out, (POOL_SIZE,) * len(out), "valid", stride=POOL_SIZE).output_shape
         shape = (spec.out_channels, *out)
     return rows
-
-
-def _check_shapes(state: LayerState) -> None:
-    _shapes(state)
 
 
 def _computed(state: LayerState) -> LayerState:

@@ -106,7 +106,7 @@ class LayerStatus(Widget):
 
     DEFAULT_CSS = "LayerStatus { height: auto; max-height: 5; padding: 0 1; }"
 
-    state = reactive(None, init=False, always_update=True, layout=False)
+    state = reactive(None, init=False, always_update=True, layout=True)  # an error adds a line
 
     def render(self) -> Content:
         state: LayerState | None = self.state
