@@ -7,6 +7,8 @@ and checked against ``convtui.conv_transpose`` and torch where it is installed.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,17 @@ async def test_u_shows_the_transposed_convolution_gathered_with_overlap_counts()
         # stride 2, kernel 3: outputs 2, 4, 6 take two products, the rest one
         assert row(app, "overlaps") == ["1", "1", "2", "1", "2", "1", "2", "1", "1"]
         assert row(app, "y") == [str(v) for v in expected]
+        # the inputs sit over the first output each reaches, 2 apart: 1 _ 2 _ 3 _ 4
+        lines = pane_text(app, "#slide").splitlines()
+        t_line = next(line for line in lines if line.strip("│ ").startswith("t "))
+        x_line = next(line for line in lines if "x at i·s" in line)
+        ends = {int(m.group()): m.end() for m in re.finditer(r"\d+", t_line)}
+        assert {m.end(): m.group() for m in re.finditer(r"\d+", x_line)} == {
+            ends[0]: "1",
+            ends[2]: "2",
+            ends[4]: "3",
+            ends[6]: "4",
+        }
         await pilot.press("right", "right", "right", "right")  # output 4
         await until(lambda: "y[4] =" in pane_text(app, "#slide"))
         text = pane_text(app, "#slide")

@@ -153,17 +153,29 @@ def _label(text: str, style: str = "") -> Text:
     return Text(text.ljust(LABEL), style=style)
 
 
-def _input_line(state, marked: set[int], cw: int, width: int) -> Text:
-    """The input x on one line (a window of it), the inputs of this step marked."""
-    x = np.asarray(state.setup.input).ravel()
-    lo, hi = (min(marked), max(marked)) if marked else (0, 0)
-    cols = window(x.size, lo, hi, (width - LABEL - 2) // cw)
-    more = (cols.start > 0, cols.stop < x.size)
+def _stuffed_label(state) -> str:
+    before = state.setup.geometry.pad[0][0]  # the padding crops this much off the start
+    return "x at i·s" if before == 0 else f"x at i·s-{before}"
 
-    def cell(_r, i):
+
+def _stuffed(state, marked: set[int]):
+    """A cell for the row ``x at i·s``: each input over the first output it reaches.
+
+    That is the input stuffed with ``stride-1`` gaps (and shifted by the padding,
+    which crops): the stride shows as the gaps, and x[i]·w spreads from there.
+    """
+    g = state.setup.geometry
+    x = np.asarray(state.setup.input).ravel()
+    first = g.forward.position(0, np.arange(x.size), 0)  # where tap 0 lands, per input
+    at = {int(t): i for i, t in enumerate(first.tolist())}
+
+    def cell(_r, t):
+        i = at.get(t)
+        if i is None:
+            return "", ""
         return number(x[i]), WINDOW if i in marked else ""
 
-    return _label("x") + grid(range(1), cols, cell, cw, more)[0]
+    return cell
 
 
 def _output_rows(state, lo: int, hi: int, cw: int, width: int, rows: list) -> list[Text]:
@@ -201,14 +213,14 @@ def _scatter_1d(state, scatter, landed, overlap, table, cw, width, height) -> li
 
     lo, hi = (int(landed.min()), int(landed.max())) if landed.size else (0, 0)
     name = f"x[{scatter.index[0]}]·w"
-    lines = [_input_line(state, {state.step}, cw, width)]
-    lines += _output_rows(
+    lines = _output_rows(
         state,
         lo,
         hi,
         cw,
         width,
         [
+            (_stuffed_label(state), "", _stuffed(state, {state.step})),
             (_kernel_name(state.setup), KERNEL, tap(weights, KERNEL)),
             (name, PRODUCT, tap(products, PRODUCT)),
             ("overlaps", "", count_cell),
@@ -229,9 +241,17 @@ def _gather_1d(state, step, overlap, cw, width, height) -> list[Text]:
     def y_cell(_r, t):
         return number(output[t]), CURRENT if t == j else (OUTPUT if t < j else "")
 
-    lines = [_input_line(state, set(step.positions.tolist()), cw, width)]
-    lines += _output_rows(
-        state, j, j, cw, width, [("overlaps", "", count_cell), ("y", OUTPUT, y_cell)]
+    lines = _output_rows(
+        state,
+        j,
+        j,
+        cw,
+        width,
+        [
+            (_stuffed_label(state), "", _stuffed(state, set(step.positions.tolist()))),
+            ("overlaps", "", count_cell),
+            ("y", OUTPUT, y_cell),
+        ],
     )
     lines.append(Text("overlaps: how many inputs land on each output", style="dim"))
     return lines[: max(height, 1)]
