@@ -77,8 +77,8 @@ async def test_u_shows_the_transposed_convolution_gathered_with_overlap_counts()
         await pilot.press("right", "right", "right", "right")  # output 4
         await until(lambda: "y[4] =" in pane_text(app, "#slide"))
         text = pane_text(app, "#slide")
-        # output 4 = 2·2 + 0 = 1·2 + 2: x[2] meets w[0], x[1] meets w[2]; 3·1 + 2·3
-        assert "lands here: x[2]·w[0] + x[1]·w[2]" in text
+        # output 4 = 2·2 + 0 = 1·2 + 2: x[2] meets w[0], x[1] meets w[2]; 1·3 + 3·2
+        assert "lands here: w[0]·x[2] + w[2]·x[1]" in text
         assert "y[4] = 1·3 + 3·2 = 9" in text
 
 

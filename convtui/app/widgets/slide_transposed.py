@@ -138,14 +138,15 @@ def _name(index) -> str:
 
 
 def _terms(step, g) -> Text:
-    """Which input meets which weight of the kernel as given: ``x[1]·w[2] + x[2]·w[0]``."""
+    """Which weight of the kernel as given meets which input, in the equation's order:
+    ``w[0]·x[2] + w[2]·x[1]``."""
     if not len(step.positions):
         return Text("nothing lands here: y is 0", style="dim")
     names = []
     for position, tap in zip(step.positions.tolist(), step.taps.tolist()):
         x = _name(np.unravel_index(position, g.input_shape))
         w = _name(np.unravel_index(tap, g.kernel_shape))
-        names.append(f"x[{x}]·w[{w}]")
+        names.append(f"w[{w}]·x[{x}]")
     return Text("lands here: " + " + ".join(names), style="dim")
 
 
