@@ -14,6 +14,7 @@ are set before numpy is imported, and ``torch.set_num_threads(1)``.
     python bench/layer.py                 # every case, about a minute
     python bench/layer.py --designs       # and design A (the windows' im2col) beside ours
     python bench/layer.py --quick         # fewer rounds
+    python bench/layer.py --alone         # ours without torch in the process, page faults
     python bench/layer.py --profile NAME  # where our time goes in one case (cProfile)
 """
 
@@ -169,6 +170,33 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3f}" if seconds < 1e-2 else f"{seconds * 1e3:.1f}"
 
 
+def alone(args) -> int:
+    """Ours only, no torch in the process: CPU time and minor page faults per call."""
+    import resource
+
+    print(f"numpy {np.__version__}; BLAS threads 1; torch not imported; medians of 9 samples")
+    print("| case | convtui ms (CPU) | page faults per call |")
+    print("|---|---|---|")
+    for (name, x_shape, w_shape, options, dtype, _), transposed in [
+        (case, False) for case in CASES
+    ] + [(case, True) for case in TRANSPOSED]:
+        if args.only and args.only not in name:
+            continue
+        call = ours(*make_case(x_shape, w_shape, dtype, transposed, options), options, transposed)
+        call()
+        times, faults = [], []
+        for _ in range(9):
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            start, count = time.process_time(), 0
+            while time.process_time() - start < args.sample_ms / 1e3 * 10:
+                call()
+                count += 1
+            times.append((time.process_time() - start) / count)
+            faults.append((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / count)
+        print(f"| {name} | {_ms(statistics.median(times))} | {statistics.median(faults):.0f} |")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 rounds instead of 15")
@@ -189,7 +217,15 @@ def main() -> int:
         help="cpu: this process's CPU time (default; steadier on a shared machine, and "
         "both sides run on one thread in this process); wall: elapsed time",
     )
+    parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="time ours only, without importing torch (as in the app), with the page "
+        "faults per call: torch's own frees change how later arrays are allocated",
+    )
     args = parser.parse_args()
+    if args.alone:
+        return alone(args)
     import torch
 
     torch.set_num_threads(1)
