@@ -210,6 +210,8 @@ def app_session_options(open_path=None, fresh: bool = False) -> dict:
         options.update(
             setup=session.setup, session_path=Path(open_path), session_progress=session.progress
         )
+        if session.layer is not None:  # the layer screen opens on it
+            options["layer"] = session.layer
     elif not fresh and autosave_path().is_file():
         options["restore"] = autosave_path()
     return options

@@ -273,3 +273,32 @@ async def test_a_click_on_a_feature_map_cell_moves_the_cursor_there():
         assert screen.state.result.layers[0].a[2][3, 1] == 9
         where = ", ".join(map(str, screen.state.cell))
         assert f"z[map 2, at {where}]" in flat_text(app, "#sum")
+
+
+async def test_open_a_session_with_a_layer_section(tmp_path):
+    from convtui.app.screens.layer import preset_state
+    from convtui.engine.setup import Setup
+    from convtui.sessions import app_session_options, save_session
+
+    saved = preset_state(3)  # the two-layer stack, on layer 2
+    path = tmp_path / "s.json"
+    save_session(path, Setup([1, 2, 3], [1, 1]), layer=saved.to_dict())
+    app = make_app(screen="layer", **app_session_options(path))
+    async with app.run_test(size=(120, 40)):
+        await until(lambda: isinstance(app.screen, LayerScreen) and app.screen.state)
+        state = app.screen.state
+        assert state.name == "two-layer stack" and state.layer == 1
+        np.testing.assert_array_equal(state.result.layers[1].out, saved.result.layers[1].out)
+
+
+async def test_a_bad_layer_section_is_said_and_the_playground_input_shown():
+    app = make_app(screen="layer", layer={"x": [[1, 2, 3, 4]], "layers": [{"kernel": 99}]})
+    async with app.run_test(size=(120, 40), notifications=True):
+        await until(lambda: isinstance(app.screen, LayerScreen) and app.screen.state)
+        assert app.screen.state.name == "playground"
+        await until(lambda: "kernel must be within 1..7" in toasts(app))
+
+
+def toasts(app) -> str:
+    """The text of the notifications on screen."""
+    return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))

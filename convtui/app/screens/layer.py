@@ -251,7 +251,15 @@ class LayerScreen(TabbedViews, Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.replace_state(self._first or playground_state(self.app))
+        first = self._first
+        saved = getattr(self.app, "options", {}).get("layer")  # a session file's (--open)
+        if first is None and saved is not None:
+            try:
+                first = LayerState.from_dict(saved)
+            except ValueError as exc:
+                text = f"The session's layer screen was not restored: {exc}"
+                self.notify(text, severity="error", timeout=10)
+        self.replace_state(first or playground_state(self.app))
 
     # -- the state ------------------------------------------------------------
 
