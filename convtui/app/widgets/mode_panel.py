@@ -91,16 +91,19 @@ class ModePanel(Static):
             for name, on in (("forward", False), ("transposed", True))
         )
         flip = "[b]convolution[/]: kernel flipped" if s.flip else "[b]cross-correlation[/]: no flip"
+        # the first six are the ones a newcomer needs, above the fold at 80×24
         lines = [
             "[b $accent]Options[/]",
             f"mode     {modes}  [dim]m[/]",
             f"kernel   [@click=screen.cycle('flip')]{flip}[/]  [dim]f[/]",
-            f"layer    {layers}  [dim]u[/]",
             self._number("stride", s.stride, "stride", "s/S"),
             self._number("dilation", s.dilation, "dilation", "d/D"),
             self._number("padding", s.padding, "padding", "p/P"),
+            f"library  [@click=screen.cycle('convention')]{CONVENTIONS[s.convention].label}[/]  "
+            "[dim]c[/]",
             f"pad mode {'  '.join(fills[:3])}",
             f"         {'  '.join(fills[3:])}  [dim]b[/]",
+            f"layer    {layers}  [dim]u[/]",
         ]
         if s.transposed:
             readings = "  ".join(
@@ -114,8 +117,6 @@ class ModePanel(Static):
                 f"reading  {readings}  [dim]z[/]",
             ]
         lines += [
-            f"library  [@click=screen.cycle('convention')]{CONVENTIONS[s.convention].label}[/]  "
-            "[dim]c[/]",
             "",
             "[b $accent]Output length[/] [dim](per axis)[/]",
             "out = " + _tight(formula[0][1]),
