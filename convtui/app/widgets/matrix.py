@@ -221,7 +221,7 @@ class MatrixPane(LinesPane, can_focus=True):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.border_title = "Matrix  M · x = y  [3]"
+        self.border_title = self._shown_title = "Matrix  M · x = y  [3]"
         self._rows: range | None = None  # the rows and columns drawn last, kept while they fit
         self._cols: range | None = None
         self._row_lines: tuple[int, range] = (0, range(0))  # first line of a row, rows drawn
@@ -247,7 +247,9 @@ class MatrixPane(LinesPane, can_focus=True):
             return
         view = View(state.setup, self.other)
         product = "x = y" if view.rows_are_outputs else "dL/dy = dL/dx"
-        self.border_title = f"Matrix  {view.name} · {product}  [3]"
+        title = f"Matrix  {view.name} · {product}  [3]"
+        if title != self._shown_title:  # setting a title repaints the whole pane
+            self.border_title = self._shown_title = title
 
     def on_click(self, event: events.Click) -> None:
         """A click on a row that is a step goes to that step."""
