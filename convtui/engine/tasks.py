@@ -203,9 +203,8 @@ TASKS: dict[str, Task] = {
         ),
         Task(
             "upsample",
-            "Learn 2× upsampling",
-            "A transposed convolution (stride 2, padding 1, output padding 1) doubles each "
-            "signal by linear interpolation: y[2i] = x[i], y[2i+1] = (x[i] + x[i+1]) / 2.",
+            "Learn 2× upsampling (linear interpolation)",
+            "Stride-2 transposed conv: y[2i] = x[i], y[2i+1] = (x[i] + x[i+1]) / 2.",
             (0.5, 1.0, 0.5),
             _smooth,
             {

@@ -478,18 +478,28 @@ class TrainingScreen(TabbedViews, Screen):
         def option(text: str, keys: str, end: str = " · ") -> list:
             return [text, (f" {keys}", "dim"), end]
 
+        geometry = problem.geometry
+        # a transposed convolution is always mode valid (m is refused): say what it is instead
+        mode = (
+            ["transposed", " · "] if geometry.get("transposed") else option(f"mode {c.mode}", "m")
+        )
+        padding_mode = geometry.get("padding_mode", "zeros")
+        filled = [f" · {padding_mode} padding"] if padding_mode != "zeros" else []
+
         parts = [
             ("Task  ", "bold $accent"),
             (title, "bold"),
             ("  n\n", "dim"),
             ("Model ", "bold $accent"),
             *option(conv, "f"),
-            *option(f"mode {c.mode}", "m"),
+            *mode,
             *option(f"kernel {shape}", "k/K"),
             *option(c.activation, "v", "\n      "),
             *option(c.optimizer, "o"),
             *option(f"learning rate {number(c.lr)}", "-/+"),
-            *option(f"speed {speed}", "</>", "\n"),
+            *option(f"speed {speed}", "</>", ""),
+            *filled,
+            "\n",
             where,
             f"  update {state.step:,} of {max(self.goal, state.step):,}  ·  loss ",
             (_loss(state.loss), "bold"),
