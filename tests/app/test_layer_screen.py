@@ -302,3 +302,29 @@ async def test_a_bad_layer_section_is_said_and_the_playground_input_shown():
 def toasts(app) -> str:
     """The text of the notifications on screen."""
     return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+async def test_the_palette_opens_the_layer_screen_and_runs_its_actions():
+    from textual.widgets import OptionList
+
+    def first_hit(app) -> str:
+        options = app.screen.query(OptionList)
+        if not options or options.first().option_count == 0:
+            return ""
+        return str(options.first().get_option_at_index(0).prompt)
+
+    async def run(pilot, words: str, expected: str) -> None:
+        await pilot.press("ctrl+p")
+        await until(lambda: type(pilot.app.screen).__name__ == "SafeCommandPalette")
+        for key in words:
+            await pilot.press("space" if key == " " else key)
+        await until(lambda: expected in first_hit(pilot.app))
+        await pilot.press("enter")
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run(pilot, "layer screen", "Layer screen")
+        await until(lambda: isinstance(app.screen, LayerScreen) and app.screen.state)
+        screen = app.screen
+        await run(pilot, "more filters", "More filters")
+        await until(lambda: screen.state.spec.out_channels == 3)
