@@ -375,7 +375,8 @@ def _grid(g: Geometry):
     """
     padded, out = g.padded_shape, g.output_shape
     if (
-        any(s != 1 for s in g.stride)
+        g.ndim == 1  # a signal's windows already scatter in long runs: one product wins
+        or any(s != 1 for s in g.stride)
         or math.prod(g.kernel_shape) > _GRID_TAPS
         or math.prod(padded[1:]) > _GRID_WASTE * math.prod(out[1:])
     ):
