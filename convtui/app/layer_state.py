@@ -395,11 +395,11 @@ def _apply(state: LayerState, edit: Edit) -> LayerState:
         if edit.name not in LIMITS:
             raise ValueError(f"name must be one of {sorted(LIMITS)}, got {edit.name!r}")
         low, high = LIMITS[edit.name]
-        value = getattr(specs[i], edit.name) + edit.by
+        # depthwise filters come in whole groups: one more per channel
+        step = specs[i].groups if edit.name == "out_channels" else 1
+        value = getattr(specs[i], edit.name) + edit.by * step
         if not low <= value <= high:
             raise ValueError(f"{edit.name} stays within {low}..{high} here")
-        if edit.name == "out_channels" and value % specs[i].groups:
-            raise ValueError(f"depthwise: the filters must be a multiple of {specs[i].groups}")
         specs[i] = replace(specs[i], **{edit.name: value})
         return _with_weights(state, specs)
     if isinstance(edit, Cycle):

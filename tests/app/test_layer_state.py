@@ -330,3 +330,12 @@ def test_pick_moves_the_cursor_and_ignores_cells_off_the_map():
     )
     assert reduce(state, Pick(1, (3, 0))) is state
     assert reduce(state, Pick(2, (0, 0))) is state
+
+
+def test_depthwise_filters_come_in_whole_groups():
+    state = reduce(LayerState.start(np.ones((3, 6, 6)), [LayerSpec()]), ToggleDepthwise())
+    assert (state.spec.groups, state.spec.out_channels) == (3, 3)
+    state = reduce(state, Bump("out_channels", 1))  # two filters per channel
+    assert state.spec.out_channels == 6 and state.weights[0].shape == (6, 1, 3, 3)
+    assert "1..8" in reduce(state, Bump("out_channels", 1)).error  # 9 > 8
+    assert "1..8" in reduce(reduce(state, Bump("out_channels", -1)), Bump("out_channels", -1)).error
