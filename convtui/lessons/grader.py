@@ -29,6 +29,7 @@ from ..engine.setup import Setup
 from ..engine.trace import format_number
 from ..engine.train import ACTIVATIONS
 from .model import Exercise
+from .stacks import stack_answer, stack_worked
 
 __all__ = [
     "KINDS",
@@ -240,6 +241,8 @@ def expected_answer(exercise: Exercise, setup: Setup | None = None):
         j = parse_index(exercise.params["weight"], setup.kernel.ndim)
         flat = int(np.ravel_multi_index(j, setup.kernel.shape))
         return _gradient(setup, _grad_output(exercise))[flat].item()
+    if kind == "stack":
+        return stack_answer(exercise.params["layers"], exercise.params["ask"])
     raise ValueError(f"unknown exercise kind {kind!r}")
 
 
@@ -417,6 +420,26 @@ def _grade_gradient(ex: Exercise, text: str, setup: Setup) -> Grade:
     return Grade(False, f"Not {text.strip()}; try again.", hint, worked, setup)
 
 
+def _grade_stack(ex: Exercise, text: str, setup: Setup) -> Grade:
+    expected = stack_answer(ex.params["layers"], ex.params["ask"])
+    worked = stack_worked(ex.params["layers"], ex.params["ask"])
+    hint = (
+        ex.hint
+        or {
+            "field": "Each layer adds (k − 1)·d input cells per step of its input, and a step "
+            "of its input is the product of the strides before it.",
+            "jump": "Neighbouring outputs are as far apart as the strides multiplied together.",
+            "parameters": "A filter has C_in/groups × k × k weights; C_out filters, one bias each.",
+        }[ex.params["ask"].strip()]
+    )
+    answer = _number(text)
+    if answer is None:
+        return Grade(False, "Type a whole number.", hint, worked, setup)
+    if answer == expected:
+        return Grade(True, f"Right: {expected}.", hint, worked, setup)
+    return Grade(False, f"Not {text.strip()}; try again.", hint, worked, setup)
+
+
 # kind → (its own required keys, its optional keys, grader)
 KINDS = {
     "value": (("index",), ("tolerance", "bias", "activation"), _grade_value),
@@ -424,6 +447,7 @@ KINDS = {
     "kernel": (("target",), ("size",), _grade_kernel),
     "task": (("goal",), (), _grade_task),
     "gradient": (("weight",), ("grad_output", "tolerance"), _grade_gradient),
+    "stack": (("layers", "ask"), (), _grade_stack),
 }
 
 
@@ -484,3 +508,8 @@ def _check(exercise: Exercise) -> None:
             _grad_output(exercise)
         except ValueError as exc:
             raise ExerciseProblem(f"grad_output: {exc}", "grad_output") from None
+    elif kind == "stack":
+        try:
+            stack_answer(params["layers"], params["ask"])
+        except ValueError as exc:
+            raise ExerciseProblem(str(exc), str(exc).split(":")[0].split()[0]) from None

@@ -23,8 +23,10 @@ number).  Adding a lesson is adding a file; nothing else changes.
   ``hint`` and ``id``, setup keys that change the page's setup for this question
   only, and the kind's own keys: ``value`` (``index``; ``tolerance``, ``bias``,
   ``activation``), ``length``, ``kernel`` (``target``; ``size``), ``task``
-  (``goal``: ``shift N``, ``scale C``, ``copy``; judged on the live playground) and
-  ``gradient`` (``weight``; ``grad_output``, ``tolerance``).  No answer is written
+  (``goal``: ``shift N``, ``scale C``, ``copy``; judged on the live playground),
+  ``gradient`` (``weight``; ``grad_output``, ``tolerance``) and ``stack``
+  (``layers``, ``ask``: a stack's receptive field, jump or parameter count, see
+  :mod:`convtui.lessons.stacks`).  No answer is written
   down: the grader computes it, and a question without one fails to load.
 
 Every problem raises :class:`LessonError` naming the file and the line.

@@ -22,7 +22,7 @@ def test_lists_twelve_lessons_and_marks_finished_ones(monkeypatch, tmp_path, cap
     assert not lines[8].endswith("done")
     assert main(["lessons", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [r["number"] for r in rows] == list(range(1, 13)) and rows[9]["done"] is True
+    assert [r["number"] for r in rows] == list(range(1, 16)) and rows[9]["done"] is True
 
 
 def test_a_corrupt_progress_file_is_reported_on_stderr(monkeypatch, tmp_path, capsys):

@@ -55,7 +55,7 @@ def giveaways(exercise, text: str) -> list[str]:
     """What in ``text`` gives the exercise's answer away (empty: nothing)."""
     found = []
     answer = expected_answer(exercise)
-    if exercise.kind in ("value", "gradient"):
+    if exercise.kind in ("value", "gradient", "stack"):  # stack: a count, no name
         value = float(np.real(answer))
         spellings = _spellings(value)
         if exercise.kind == "value":
@@ -68,8 +68,10 @@ def giveaways(exercise, text: str) -> list[str]:
                 if window.size == 3 and not all(_small(v) for v in window):
                     spellings_of = [sorted(_spellings(float(v)), key=len)[0] for v in window]
                     found += [", ".join(spellings_of)] if ", ".join(spellings_of) in text else []
-        else:
+        elif exercise.kind == "gradient":
             names = [f"dL/dw[{i}]" for i in _index_names(parse_index(exercise.params["weight"], 1))]
+        else:
+            names = []
         for s in spellings:
             if not _small(value) and _number_in(text, s):
                 found.append(s)
