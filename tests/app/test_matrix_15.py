@@ -248,3 +248,27 @@ async def test_a_click_on_a_row_of_m_transposed_goes_to_that_output():
         y = next(i for i, line in enumerate(lines) if "y[5]" in line)
         await pilot.click("#matrix", offset=(4, y + 1))  # below the border
         await until(lambda: playground(app).step == 5)
+
+
+async def test_wide_weights_are_letters_and_a_cell_holding_two_names_both():
+    # weights 0.125, 0.25, 0.375 are wide: a, b, c; reflect puts a and c in M[0,1]
+    setup = Setup([1, 2, 3, 4, 5], [0.125, 0.25, 0.375], "same", flip=False, padding_mode="reflect")
+    app = make_app(setup=setup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await until(lambda: "▶ y[0]" in matrix_text(app))
+        assert current_row(matrix_text(app)).split()[2:5] == ["b", "a+c", "0"]
+        assert "sums: M[0,1] = w[0]+w[2] = 0.5" in flowing(app)
+
+
+async def test_a_large_setups_transpose_draws_a_window_and_leaves_dx_out():
+    x = np.arange(4096) % 7
+    app = make_app(input=x, kernel=np.ones(600))  # 4096 × 600: computed in a worker
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: playground(app).state.result is not None)
+        await pilot.press("3", "M")
+        await until(lambda: "Mᵀ is 4096×4695" in flowing(app))
+        assert "dx is left out" in flowing(app)
+        assert "▼1" in matrix_text(app)  # step 0 is column 0, on the dy line
+        result = playground(app).state.result
+        assert "matrix" not in vars(result) and "taps" not in vars(result)

@@ -293,7 +293,9 @@ class MatrixPane(LinesPane, can_focus=True):
         view = View(setup, self.other)
         n_rows, n_cols = view.shape
         width, height = max(width, 20), max(height, 6)
-        heads = self._heads(view, state, width)
+        heads = self._heads(view, state)
+        if not view.rows_are_outputs and self._input_gradient(setup) is None:
+            heads.append(Text("dx is left out: this setup is too large to work it out here"))
         head_lines = sum(len(h.wrap(self.app.console, width)) for h in heads)
         if n_rows == 0 or n_cols == 0:
             return [*heads, Text(f"The output is empty, so {view.name} has no entries.")]
@@ -367,10 +369,9 @@ class MatrixPane(LinesPane, can_focus=True):
                 if n == 1:
                     q = int(taps[i, j, 0])
                     text, style = labels[q], TAP_COLOURS[q % len(TAP_COLOURS)]
-                else:
-                    names = [labels[int(q)] for q in taps[i, j, :n]]
-                    text = "+".join(names) if letters else number(sums[i, j])
-                    text = text if len(text) < cw else number(sums[i, j])
+                else:  # several weights: their letters, else their sum, else Σ
+                    text = "+".join(labels[int(q)] for q in taps[i, j, :n]) if letters else ""
+                    text = text if 0 < len(text) < cw else number(sums[i, j])
                     text, style = (text if len(text) < cw else "Σ"), SEVERAL
                 line.append(" " * (cw - len(text)))
                 line.append(text, style=style + (CURRENT if lit else ""))
@@ -381,7 +382,7 @@ class MatrixPane(LinesPane, can_focus=True):
         several = self._several(view, rows, cols, taps, sums, count, current, current_is_row, width)
         return [*lines, *several, *legend]
 
-    def _heads(self, view: View, state, width: int) -> list[Text]:
+    def _heads(self, view: View, state) -> list[Text]:
         """What the matrix is, its size, and how it relates to the slide."""
         g = view.geometry
         n_rows, n_cols = view.shape
