@@ -466,7 +466,7 @@ class PicturePane(StripsWidget):
         text = f"y[{last[0]},{last[1]}] = {widest} from x[{spans[0]}, {spans[1]}]"
         if g.transposed:
             x = real_values(setup.input)
-            x_widest = max((number(v) for v in [*x[:64, :64].ravel().tolist()]), key=len)
+            x_widest = max((number(v) for v in x[:64, :64].ravel().tolist()), key=len)
             onto = [_span(range(max(n - 3, 0), n)) for n in g.output_shape]
             inputs = [n - 1 for n in g.input_shape]
             scatter = f"x[{inputs[0]},{inputs[1]}] = {x_widest} adds to y[{onto[0]}, {onto[1]}]"
