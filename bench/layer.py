@@ -15,6 +15,7 @@ are set before numpy is imported, and ``torch.set_num_threads(1)``.
     python bench/layer.py --designs       # and design A (the windows' im2col) beside ours
     python bench/layer.py --quick         # fewer rounds
     python bench/layer.py --alone         # ours without torch in the process, page faults
+    python bench/layer.py --sweep         # ours against design A across channel counts
     python bench/layer.py --profile NAME  # where our time goes in one case (cProfile)
 """
 
@@ -197,6 +198,26 @@ def alone(args) -> int:
     return 0
 
 
+def sweep(args) -> int:
+    """Design B (ours) against design A across channel counts: where does each win?"""
+    rounds = args.rounds or 11
+    print(f"16 × C_in × 32², 3×3; {rounds} rounds, medians of {args.clock} time")
+    print("| dtype | C_in → C_out | ours (B) ms | design A ms | A / ours |")
+    print("|---|---|---|---|---|")
+    for dtype in (np.float64, np.float32):
+        for c_in, c_out in ((4, 8), (8, 16), (16, 32), (32, 32)):
+            arrays = make_case((16, c_in, 32, 32), (c_out, c_in, 3, 3), dtype, False, {})
+            call = ours(*arrays, {}, False)
+            calls = {"B": call, "A": windows_only(call)}
+            medians = interleaved(calls, rounds, args.sample_ms / 1e3, CLOCKS[args.clock])
+            print(
+                f"| {np.dtype(dtype).name} | {c_in} → {c_out} | {_ms(medians['B'])} | "
+                f"{_ms(medians['A'])} | {medians['A'] / medians['B']:.2f} |",
+                flush=True,
+            )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 rounds instead of 15")
@@ -223,9 +244,16 @@ def main() -> int:
         help="time ours only, without importing torch (as in the app), with the page "
         "faults per call: torch's own frees change how later arrays are allocated",
     )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="ours against design A only, 16 × C_in × 32², 3×3, C_in 4 to 32, both dtypes",
+    )
     args = parser.parse_args()
     if args.alone:
         return alone(args)
+    if args.sweep:
+        return sweep(args)
     import torch
 
     torch.set_num_threads(1)
