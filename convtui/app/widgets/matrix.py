@@ -30,7 +30,6 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from ...engine.conv import apply
-from ...engine.layer import conv_backward
 from ...engine.matrix import weights_at
 from ..formatting import number
 from ..messages import StepTo
@@ -183,6 +182,9 @@ def input_gradient(setup) -> np.ndarray | None:
         forward = g.forward
         through = apply(np.ones(g.output_shape), setup.kernel, forward.spec)
         return np.asarray(through)[tuple(slice(0, n) for n in g.input_shape)]
+    # the layer engine loads on first use, not with the app (tests/test_import_hygiene.py)
+    from ...engine.layer import conv_backward
+
     kernel = setup.kernel[(slice(None, None, -1),) * g.ndim] if setup.flip else setup.kernel
     if not setup.flip:
         kernel = np.conj(kernel)  # correlate conjugates a complex kernel
