@@ -51,9 +51,10 @@ _LAYER_PADDINGS = ("valid", "same")
 
 # Each thread keeps its temporaries (padded input, im2col columns, their gradients) to
 # reuse on the next call: a fresh buffer of a few MB costs more in page faults than
-# the matrix product that fills it (bench/layer.py).  Buffers above the cap are not kept.
+# the matrix product that fills it (bench/layer.py).  A thread keeps at most the cap
+# in all; what would pass it is allocated afresh and let go.
 _SCRATCH = threading.local()
-_SCRATCH_CAP = 64 * 2**20
+_SCRATCH_CAP = 128 * 2**20
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -200,13 +201,16 @@ def _scratch(xp, shape, dtype, slot: str):
     Never hand one back to the caller: the next call in this thread overwrites it.
     """
     nbytes = math.prod(shape) * np.dtype(dtype).itemsize
-    if xp is not np or nbytes > _SCRATCH_CAP:
+    if xp is not np:
         return xp.empty(shape, dtype=dtype)
     buffers = getattr(_SCRATCH, "buffers", None)
     if buffers is None:
         buffers = _SCRATCH.buffers = {}
     buffer = buffers.get(slot)
     if buffer is None or buffer.nbytes < nbytes:
+        others = sum(b.nbytes for name, b in buffers.items() if name != slot)
+        if others + nbytes > _SCRATCH_CAP:
+            return np.empty(shape, dtype=dtype)
         buffer = buffers[slot] = np.empty(nbytes, dtype=np.uint8)
     return buffer[:nbytes].view(dtype).reshape(shape)
 

@@ -104,3 +104,28 @@ def test_a_remembered_plan_never_answers_for_an_option_it_would_refuse():
     with pytest.raises(ValueError, match="stride must be an int"):
         conv_forward(x, w, stride=True)  # True == 1 and hashes alike; still refused
     assert conv_forward(x, w, stride=[2]).tolist() == [[[2.0, 2.0]]]  # a list: checked anew
+
+
+def test_a_thread_keeps_no_more_temporaries_than_the_cap(monkeypatch):
+    import threading
+
+    from convtui.engine import layer
+
+    monkeypatch.setattr(layer, "_SCRATCH_CAP", 2**20)  # 1 MiB
+    rng = np.random.default_rng(2)
+    x, w = rng.standard_normal((4, 3, 64, 64)), rng.standard_normal((5, 3, 3, 3))
+    kept = {}
+
+    def run():
+        out = conv_forward(x, w, padding=1)
+        kept["grads"] = conv_backward(np.ones_like(out), x, w, padding=1)
+        kept["out"] = out
+        kept["bytes"] = sum(b.nbytes for b in layer._SCRATCH.buffers.values())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert kept["bytes"] <= 2**20  # each input alone is 393,216 bytes: not all could stay
+    np.testing.assert_allclose(kept["out"], conv_forward(x, w, padding=1), atol=1e-12)
+    # dL/db with dL/dy = 1: every output cell of each filter, 4 images × 64 × 64
+    np.testing.assert_allclose(kept["grads"][2], np.full(5, 4 * 64 * 64.0))
