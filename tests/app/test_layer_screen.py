@@ -280,7 +280,7 @@ async def test_open_a_session_with_a_layer_section(tmp_path):
     from convtui.engine.setup import Setup
     from convtui.sessions import app_session_options, save_session
 
-    saved = preset_state(3)  # the two-layer stack, on layer 2
+    saved = preset_state(4)  # the two-layer stack, on layer 2
     path = tmp_path / "s.json"
     save_session(path, Setup([1, 2, 3], [1, 1]), layer=saved.to_dict())
     app = make_app(screen="layer", **app_session_options(path))
@@ -328,3 +328,21 @@ async def test_the_palette_opens_the_layer_screen_and_runs_its_actions():
         screen = app.screen
         await run(pilot, "more filters", "More filters")
         await until(lambda: screen.state.spec.out_channels == 3)
+
+
+async def test_the_matrix_row_keeps_its_taps_in_view_on_a_big_picture():
+    from tests.app.helpers import pane_text
+
+    ones = [np.ones((1, 1, 3, 3), dtype=np.int64)]
+    spec = LayerSpec(out_channels=1, padding=1)
+    state = LayerState.start(np.ones((1, 64, 64)), [spec], weights=ones, biases=[np.zeros(1)])
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_layer(pilot)
+        screen.replace_state(state)
+        await pilot.press("end")  # the corner output (63, 63): its window is half padding
+        await until(lambda: screen.state.cell == (63, 63))
+        await drained(app)
+        row = next(line for line in pane_text(app, "#layer-matrix").splitlines() if "›" in line)
+        # 4 of the 9 taps land on the input (62..63 × 62..63): some 1s are in view
+        assert " 1" in row and "z=4" in row

@@ -45,5 +45,5 @@ def test_layer_screen_depthwise_matrix_narrow(snap_compare):
 
 
 def test_layer_screen_stack_field_narrow(snap_compare):
-    run_before = on_preset(4, "4", "right", "right")
+    run_before = on_preset(5, "4", "right", "right")
     assert snap_compare(make_app(screen="layer"), terminal_size=(80, 24), run_before=run_before)

@@ -246,7 +246,8 @@ def test_presets_load_and_compute():
         specs = tuple(LayerSpec(**layer) for layer in preset.layers)
         state = reduce(state, SetInput(preset.x, preset.name, specs, preset.weights, preset.biases))
         assert state.error == "" and state.name == preset.name
-        assert len(state.result.layers) == len(specs)
+        result = state.result or compute(state)  # the RGB picture is a worker's
+        assert len(result.layers) == len(specs)
 
 
 def test_edge_bank_by_hand():
@@ -270,7 +271,7 @@ def test_a_session_keeps_the_layer_screen(tmp_path):
     from convtui.engine.setup import Setup
     from convtui.sessions import load_session, save_session
 
-    p = LAYER_PRESETS[3]
+    p = LAYER_PRESETS[4]  # the two-layer stack
     state = LayerState.start(p.x, [LayerSpec(**layer) for layer in p.layers], seed=3)
     state = reduce(reduce(state, FocusLayer(1)), MoveCell(3))
     save_session(tmp_path / "s.json", Setup([1, 2], [1]), layer=state.to_dict())
@@ -339,3 +340,24 @@ def test_depthwise_filters_come_in_whole_groups():
     assert state.spec.out_channels == 6 and state.weights[0].shape == (6, 1, 3, 3)
     assert "1..8" in reduce(state, Bump("out_channels", 1)).error  # 9 > 8
     assert "1..8" in reduce(reduce(state, Bump("out_channels", -1)), Bump("out_channels", -1)).error
+
+
+def test_rgb_picture_preset_splits_the_channels():
+    from PIL import Image
+
+    from convtui.samples import sample_path
+
+    p = LAYER_PRESETS[3]
+    rgb = np.asarray(Image.open(sample_path("scene")).convert("RGB"))  # H, W, 3
+    assert np.array_equal(p.x, np.moveaxis(rgb, -1, 0))
+    state = LayerState.start(p.x, [LayerSpec(**p.layers[0])], weights=p.weights, biases=p.biases)
+    assert state.result is None  # 3×256×256 → 4 maps: computed in a worker
+    z = compute(state).layers[0].z
+    r, g, b = (rgb[..., c].astype(float) for c in range(3))
+    np.testing.assert_array_equal(z[2], r - b)  # red − blue: one centre tap on each
+    np.testing.assert_array_equal(
+        z[3, 1:-1, 1:-1],
+        sum(  # the 3×3 box on green
+            g[i : i + 254, j : j + 254] for i in range(3) for j in range(3)
+        ),
+    )

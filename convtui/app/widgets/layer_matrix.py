@@ -111,6 +111,8 @@ class LayerMatrix(LinesPane, can_focus=True):
         weights = state.weights[state.layer][f]
         cell = max(len(number(w)) for w in weights.ravel().tolist()) + 1
         per_block = max((width - 14) // max(c_in, 1) // cell - 1, 2)
+        if here and hi - lo >= per_block:  # a 2-D row's taps span rows of the input:
+            lo = hi = here[len(here) // 2]  # keep its middle tap in view
         cols = window(n, lo, hi, per_block)
         z = state.result.layers[state.layer].z[f].ravel() if state.result is not None else None
         lines = [
