@@ -129,7 +129,7 @@ class ReceptiveField:
             return int(input_length)
         if (
             self.per_axis
-            and not _is_int(input_length)
+            and isinstance(input_length, tuple | list)
             and len(input_length) == self.ndim
             and all(_is_int(n) and n >= 1 for n in input_length)
         ):
@@ -152,7 +152,10 @@ class ReceptiveField:
         return lengths
 
     def _index(self, index) -> tuple[int, ...]:
-        indexes = _axes(index, self.ndim) if _is_int(index) else tuple(index)
+        if _is_int(index):
+            indexes = _axes(int(index), self.ndim)
+        else:
+            indexes = tuple(index) if isinstance(index, tuple | list) else ()
         if len(indexes) != self.ndim or not all(_is_int(i) for i in indexes):
             raise ValueError(
                 f"index must be an int (or one int per axis, {self.ndim}), got {index!r}"
@@ -178,8 +181,9 @@ class ReceptiveField:
             current = {index_on_axis}
             cells = [(index_on_axis,)]
             for number, (k, s, d, p) in reversed(list(enumerate(self._axis(axis)))):
+                # the geometry's window of each output (it reads the options, not the
+                # length); a padded cell depends on nothing
                 g = plan((1,), (k,), "valid", flip=False, stride=s, dilation=d, padding=p)
-                # the geometry's window of each output; a padded cell depends on nothing
                 current = {cell for out in current for cell in g.window(out)[0]}
                 if lengths is not None:
                     current = {cell for cell in current if 0 <= cell < lengths[number]}

@@ -70,6 +70,10 @@ def test_an_index_past_the_output_is_refused():
     rf = receptive_field([3])
     with pytest.raises(ValueError, match="index must be an output cell, 0 to 3"):
         rf.inputs_of(4, input_length=6)
+    with pytest.raises(ValueError, match="index must be an int"):
+        rf.inputs_of(1.5)
+    with pytest.raises(ValueError, match="input_length must be a positive int"):
+        receptive_field([(3, 3)]).inputs_of((0, 0), input_length=2.5)
 
 
 # ------------------------------------------------------------------ brute force
