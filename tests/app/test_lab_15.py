@@ -189,6 +189,7 @@ async def test_the_training_pane_learns_the_upsampling_kernel_and_shows_mt_tied_
         await until(
             lambda: "carries each input to one of the 64 outputs" in flat_text(app, "#tied")
         )
+        assert "cross-correlation f · transposed · kernel 3" in flat_text(app, "#train-status")
         await pilot.press("right")  # w[1]: x[i] to output 2i, a stuffed zero at the odd ones
         await until(lambda: screen.snapshot.tied.weight == (1,))
         view = screen.snapshot.tied
@@ -208,6 +209,7 @@ async def test_the_training_pane_trains_with_the_playgrounds_padding_mode():
         screen = await open_training(pilot)
         await until(lambda: screen.run is not None and screen.snapshot.tied is not None)
         assert screen.run.problem.geometry["padding_mode"] == "circular"
+        assert "· circular padding" in flat_text(app, "#train-status")
         # w[0] meets x[i-1]: at y[0] the padded cell, a copy of x[4] = 0.5
         view = screen.snapshot.tied
         assert view.inputs.tolist() == [0.5, 1.0, 2.0, -1.0, 3.0]
