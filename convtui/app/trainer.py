@@ -343,8 +343,8 @@ def tied_view(run: TrainingRun, state: TrainState, weight: int, example: int = 0
     """The tied-weights picture for weight ``weight`` (flat index) at ``state``.
 
     Each term is the loss gradient at an output, ``2/count · (y - target) ·
-    activation'(z)``, times the input the weight met there: the engine's
-    :func:`~convtui.gradient_terms`, read from the same tap table training uses
+    activation'(z)``, times the input the weight met there (the terms of the engine's
+    :func:`~convtui.gradient_terms`), read from the tap table training itself uses
     (:func:`~convtui.engine.train.tap_table`, which a transposed convolution has too).
 
     >>> run = TrainingRun(Problem.from_setup(Setup([1, 2, 3, 4], [5, 6, 7])), TrainConfig(

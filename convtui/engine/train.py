@@ -173,7 +173,8 @@ def tap_table(x_batch, g: Geometry, out=None):
     :func:`~convtui.engine.layer.tap_rows` for a plain convolution.  A transposed one
     is a plain slide over its zero-stuffed input (:attr:`Geometry.slide`), so weight
     ``j`` meets ``x[i]`` at output ``i*stride + j*dilation - padding`` and a stuffed
-    zero elsewhere: row ``j`` is weight ``j``'s column of Mᵀ's tied weights.
+    zero elsewhere: at output ``o``, row ``j`` holds the input that row ``o`` of Mᵀ
+    multiplies by ``w[j]`` (0 where ``w[j]`` is not in that row), Mᵀ's tied weights.
 
     >>> g = plan((3,), (3,), "valid", flip=False, stride=2, padding=1, output_padding=1,
     ...          transposed=True)
