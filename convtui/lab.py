@@ -344,16 +344,10 @@ PADDING_WORDS = {
 }
 
 
-def _three_parts(cells: list[str], pad: tuple[int, int], edge: int | None = None) -> str:
-    """``a b | c d | e``: the cells before, the input's own, after (empty parts dropped).
-
-    With ``edge``, an input longer than ``2*edge + 1`` shows only its first and last
-    ``edge`` cells around a ``…``.
-    """
+def _three_parts(cells: list[str], pad: tuple[int, int]) -> str:
+    """``a b | c d | e``: the cells before, the input's own, after (empty parts dropped)."""
     before, after = pad
     parts = [cells[:before], cells[before : len(cells) - after], cells[len(cells) - after :]]
-    if edge is not None and len(parts[1]) > 2 * edge + 1:
-        parts[1] = parts[1][:edge] + ["…"] + parts[1][-edge:]
     return " | ".join(" ".join(part) for part in parts if part)
 
 
@@ -371,6 +365,9 @@ def fills(padding_mode: str) -> str:
 def padded_cells(x, g, axis: int = 0, edge: int | None = None) -> str:
     """A 1-D input padded as the geometry says along ``axis``: ``2 | 1 2 3 4 | 3``.
 
+    With ``edge``, an input longer than ``2*edge + 1`` shows only its first and last
+    ``edge`` cells around a ``…`` (and only those are formatted).
+
     >>> padded_cells([1, 2, 3, 4], plan((4,), (3,), "same", padding_mode="reflect"))
     '2 | 1 2 3 4 | 3'
     >>> padded_cells([5, 6, 7], plan((2, 3), (1, 2), "full", padding_mode="circular"), axis=1)
@@ -378,14 +375,17 @@ def padded_cells(x, g, axis: int = 0, edge: int | None = None) -> str:
     >>> padded_cells(range(1, 10), plan((9,), (3,), "same", padding_mode="circular"), edge=2)
     '9 | 1 2 … 8 9 | 1'
     """
-    x = np.asarray(x).reshape(-1)
-    sources = g.source_index(axis)
-    cells = [_cell(x[s]) if s >= 0 else "0" for s in sources.tolist()]
-    return _three_parts(cells, g.pad[axis], edge)
-
-
-def _cell(value) -> str:
-    return f"{value:.6g}" if np.isrealobj(value) else f"{complex(value):.6g}"
+    values = np.asarray(x).reshape(-1).tolist()  # Python numbers: int, float or complex
+    sources = g.source_index(axis).tolist()
+    before, after = g.pad[axis]
+    shown: list = list(range(len(sources)))
+    if edge is not None and len(sources) - before - after > 2 * edge + 1:
+        end = len(sources) - after - edge
+        shown = [*range(before + edge), None, *range(end, len(sources))]
+    cells = [
+        "…" if i is None else f"{values[sources[i]]:.6g}" if sources[i] >= 0 else "0" for i in shown
+    ]
+    return _three_parts(cells, (before, after))
 
 
 @dataclass(frozen=True)
