@@ -450,3 +450,66 @@ def test_lesson_15_a_1x1_convolution_mixes_channels_at_each_position():
         w = torch.tensor(np.asarray(setup.kernel, dtype=float), dtype=torch.float32)
         y = torch.nn.functional.conv1d(x, w.reshape(1, 2, 1))
         assert out(setup) == [y.flatten().tolist()]
+
+
+# ------------------------------------------------------------------ in the app
+
+
+@pytest.mark.parametrize("number", [13, 14, 15])
+async def test_walk_a_new_lesson_by_keyboard(number, monkeypatch, tmp_path):
+    """At 160×48: each page sets the playground (transposed, padding modes and all);
+    the lesson panel never writes an exercise's answer down before it is answered
+    (the rules of test_no_answer_in_text.py, on the panel as drawn); a wrong answer
+    gets the hint, the engine's answer is right; ] at the end opens the next lesson
+    and the lesson is saved as done.  (The panes' "?" for the asked cell: H7's walk
+    over every lesson, tests/app/test_lesson_answers_hidden.py.)"""
+    from convtui.app import make_app
+    from tests.app.helpers import playground, until
+    from tests.lessons.test_no_answer_in_text import giveaways
+
+    monkeypatch.setenv("CONVTUI_DATA_DIR", str(tmp_path))
+    lesson = COURSE[number - 1]
+    app = make_app(lesson=number)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = playground(app)
+        await until(lambda: screen.lesson_panel is not None)
+        panel = screen.lesson_panel
+        feedback = panel.query_one("#lesson-feedback")
+        for p in lesson.pages:
+            await until(lambda p=p: panel.page_number == p.number and screen.setup == p.setup)
+            for ex in p.exercises:
+                await until(lambda ex=ex: panel.exercise is ex)
+                assert giveaways(ex, _drawn(panel)) == [], ex.key
+                await pilot.press("a", "ctrl+u", *_wrong(ex), "enter")
+                await until(lambda: "Hint:" in str(feedback.render()))
+                await pilot.press("a", "ctrl+u", *_right(ex), "enter")
+                await until(lambda: str(feedback.render()).startswith("✓"))
+            await pilot.press("right_square_bracket")
+        if number < len(COURSE):
+            await until(lambda: panel.lesson.number == number + 1)
+    saved = Progress.load(tmp_path / "progress.json")
+    assert saved.is_done(lesson) and saved.warning is None
+
+
+def _drawn(panel) -> str:
+    """The lesson panel as drawn: every visible leaf widget's lines."""
+    words = []
+    for widget in panel.walk_children():
+        if widget.children or not widget.display or not widget.region.area:
+            continue
+        for strip in widget.render_lines(widget.content_region.reset_offset):
+            words.append("".join(segment.text for segment in strip).strip())
+    return " ".join(" ".join(words).split())
+
+
+def _right(ex) -> str:
+    answer = expected_answer(ex)
+    if ex.kind == "length":
+        return "x".join(str(v) for v in answer)
+    if ex.kind == "kernel":
+        return ", ".join(f"{v:g}" for v in np.ravel(answer))
+    return f"{float(np.real(answer)):g}"
+
+
+def _wrong(ex) -> str:
+    return "999" if ex.kind != "kernel" else "9, 9, 9"
