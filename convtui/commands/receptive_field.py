@@ -18,7 +18,7 @@ __all__ = ["build_parser", "run"]
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="convtui receptive-field",
-        description="The receptive field and jump of a stack of convolution and pooling "
+        description="The receptive field and jump of a stack of convolution and pooling\n"
         "layers: r_l = r_(l-1) + (k_l - 1)·d_l·j_(l-1), j_l = j_(l-1)·s_l.",
         epilog="example:\n  convtui receptive-field 3,3,3 --stride 1,2,1 --dilation 1,1,2\n"
         "  convtui receptive-field 3,2,3 --stride 1,2,1 --pool 2",
