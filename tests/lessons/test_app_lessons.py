@@ -159,8 +159,8 @@ async def test_narrow_terminal_and_hiding_the_lesson():
 
 def test_lesson_flag():
     assert app_options(["--lesson", "3"])["lesson"] == 3
-    with pytest.raises(UsageError, match="--lesson must be one of 1..12"):
-        app_options(["--lesson", "13"])
+    with pytest.raises(UsageError, match="--lesson must be one of 1..15"):
+        app_options(["--lesson", "16"])
     assert main(["--lesson", "x"]) == 2
 
 
