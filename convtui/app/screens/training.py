@@ -62,7 +62,10 @@ the mean squared error against a target made by a hidden kernel.
   Tied    a kernel weight is shared by every output position (the weights are
           tied), so its gradient is a sum of one term per position: the loss
           gradient there times the input the weight met. The pane adds them up
-          and shows the engine's gradient beside the sum: they are equal.
+          and shows the engine's gradient beside the sum: they are equal. In a
+          transposed convolution (the upsample task) a weight carries each input
+          to one output: the terms are Mᵀ's, zero where it meets a stuffed zero.
+The playground's padding mode and transposed options train as they are set there.
 Changing an option (task, mode, flip, kernel size, activation, optimizer, learning
 rate) starts over from update 0. If the loss blows up, the learning rate is too
 high: lower it with -.
