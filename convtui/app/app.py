@@ -57,6 +57,7 @@ class ConvApp(LessonActions, SessionActions, DropStaleClicks, App):
             "y",
             "switch_mode('layer')",
             "Layer screen",
+            show=False,  # in the help and the palette; the footer keeps its first keys
             tooltip="A conv layer: channels, filters, bias, activation, pooling, stacks",
         ),
         *LESSON_BINDINGS,
