@@ -174,6 +174,9 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
         except (ValueError, OSError) as exc:  # FileDataError names the file (and Pillow)
             self._error(str(exc))
             return
+        except MemoryError:
+            self._error(f"{text.strip()}: too big for this machine's memory")
+            return
         refused = self.apply(opened.changes)
         if refused:
             self._error(f"{text.strip()}: {refused}")
