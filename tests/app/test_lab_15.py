@@ -216,3 +216,24 @@ async def test_the_training_pane_trains_with_the_playgrounds_padding_mode():
         # 0.5 | 1 2 -1 3 0.5 | 1 correlated with 2 -1 1: 1-1+2, 2-2-1, 4+1+3, -2-3+0.5, 6-0.5+1
         np.testing.assert_allclose(screen.run.target[0], [2.0, -1.0, 8.0, -4.5, 6.5])
         assert "✓ same" in flat_text(app, "#tied")
+
+
+async def test_the_upsampling_kernel_goes_to_the_playground_as_a_transposed_setup():
+    app = make_app(setup=CIRCULAR)  # the task's geometry replaces the playground's
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_training(pilot)
+        assert screen.choose_task("upsample")
+        await pilot.press("s", "s", "u")
+        learned = np.round(screen.run.state.kernel, 4)
+        await until(lambda: np.array_equal(playground(app).setup.kernel, learned))
+        setup = playground(app).setup
+        assert setup.transposed and setup.padding_mode == "zeros"
+        assert (setup.stride, setup.padding, setup.output_padding) == (2, 1, 1)
+        x = np.round(screen.run.problem.x[0], 3)
+        np.testing.assert_array_equal(setup.input, x)
+        # conv_transpose by hand: y[o] = Σ x[i]·w[j] over o = 2i + j - 1
+        expected = np.zeros(2 * len(x) + 1)
+        for i, value in enumerate(x):
+            expected[2 * i : 2 * i + 3] += value * learned
+        # padding 1 crops y[-1]; output_padding 1 keeps the last: 2n outputs
+        np.testing.assert_allclose(playground(app).state.result.output, expected[1:])
