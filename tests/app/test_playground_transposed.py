@@ -29,7 +29,8 @@ def row(app, label: str) -> list[str]:
     for line in pane_text(app, "#slide").splitlines():
         text = line.strip("│ ")
         if text.startswith(label + " ") and text[len(label) :].startswith("  "):
-            return text[len(label) :].split()
+            cells = text[len(label) :].split()  # less the ‹ › that mark a cut edge
+            return [cell.strip("‹›") for cell in cells if cell.strip("‹›")]
     raise AssertionError(f"no row {label!r} in the slide pane:\n{pane_text(app, '#slide')}")
 
 
@@ -239,3 +240,24 @@ def test_the_readme_flags_for_these_options_start_the_app():
     setups = [app_options(shlex.split(line)[1:])["setup"] for line in block.splitlines()]
     assert setups[0].compute().output.tolist() == [1, 2, 5, 4, 9, 6, 13, 8, 12, 0]
     assert (setups[1].padding_mode, setups[1].mode) == ("circular", "causal")
+
+
+async def test_a_scatter_too_large_to_add_up_shows_the_whole_y():
+    from convtui.app.widgets.slide_transposed import RUNNING_SUM_LIMIT
+
+    x = np.arange(200_001) % 7
+    setup = Setup(x, np.ones(20, int), "valid", stride=2, transposed=True)
+    assert x.size * 20 > RUNNING_SUM_LIMIT
+    app = make_app(setup=setup)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: state(app).result is not None, timeout=60)
+        await pilot.press("z", "end")
+        await until(lambda: "x[200000] = 3 adds" in slide_text(app))  # 200000 = 7·28571 + 3
+        assert "y so far" not in pane_text(app, "#slide")
+        assert row(app, "x[i]·w") == ["3"] * len(row(app, "x[i]·w"))  # 3·1, each tap
+        # the whole y, not a running sum: each cell is the output there; a kernel of 20
+        # at stride 2 lands 10 products on every output but the first and last 18
+        ts = [int(t) for t in row(app, "t") if t.isdigit()]
+        output = convtui.conv_transpose(x, np.ones(20, int), stride=2)
+        assert row(app, "y") == [str(output[t]) for t in ts] and len(ts) > 5
+        assert row(app, "overlaps") == [str(min(10, (output.size - 1 - t) // 2 + 1)) for t in ts]

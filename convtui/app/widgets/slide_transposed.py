@@ -20,12 +20,16 @@ from functools import cached_property
 import numpy as np
 from rich.text import Text
 
+from ...engine.backend import to_numpy
 from ..formatting import number
 from .grid import CURRENT, KERNEL, OUTPUT, PRODUCT, WINDOW, grid, side_by_side, window
 
 __all__ = ["ScatterTable", "render_transposed"]
 
 LABEL = 11  # the 1-D row labels, as in the slide pane
+# Past this many products (inputs × kernel) the running sum is not kept: the scatter
+# shows the whole y instead of y so far (a 512×512 input with a 64×64 kernel: 10⁹).
+RUNNING_SUM_LIMIT = 4_000_000
 
 
 class ScatterTable:
@@ -55,14 +59,27 @@ class ScatterTable:
 
     @cached_property
     def products(self) -> np.ndarray:
-        weights = self.result.steps.scatter(0).weights  # the kernel as the engine orients it
+        weights = to_numpy(self.result.steps.scatter(0).weights)  # as the engine orients it
         x = np.asarray(self.result.setup.input).ravel()
         with np.errstate(invalid="ignore", over="ignore"):
-            return x[:, None] * np.asarray(weights)[None, :]
+            return x[:, None] * weights[None, :]
 
     @property
     def size(self) -> int:
         return self.result.geometry.size
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether the running sum is kept (see ``RUNNING_SUM_LIMIT``)."""
+        g = self.result.geometry
+        return math.prod(g.input_shape) * math.prod(g.kernel_shape) <= RUNNING_SUM_LIMIT
+
+    def y_so_far(self, last: int) -> tuple[np.ndarray, np.ndarray, str]:
+        """``(y, reached, title)``: y after inputs ``0..last``, or the whole y when too large."""
+        if not self.adds_up:
+            output = self.result.output.ravel()
+            return output, np.ones(output.size, dtype=bool), "y"
+        return self.so_far(last), self.reached(last), "y so far"
 
     def so_far(self, last: int) -> np.ndarray:
         """The flat output after inputs ``0..last`` have spread (zeros where nothing landed)."""
@@ -198,8 +215,7 @@ def _scatter_1d(state, scatter, landed, overlap, table, cw, width, height) -> li
     at = {int(o): k for k, o in enumerate(scatter.outputs.tolist()) if o >= 0}
     weights = [number(v) for v in scatter.weights.tolist()]
     products = [number(v) for v in scatter.products.tolist()]
-    y = table.so_far(state.step)
-    reached = table.reached(state.step)
+    y, reached, y_title = table.y_so_far(state.step)
 
     def tap(values, style):
         return lambda _r, t: (values[at[t]], style) if t in at else ("", "")
@@ -214,6 +230,7 @@ def _scatter_1d(state, scatter, landed, overlap, table, cw, width, height) -> li
 
     lo, hi = (int(landed.min()), int(landed.max())) if landed.size else (0, 0)
     name = f"x[{scatter.index[0]}]·w"
+    name = name if len(name) < LABEL else "x[i]·w"  # a long index would push the cells
     lines = _output_rows(
         state,
         lo,
@@ -225,7 +242,7 @@ def _scatter_1d(state, scatter, landed, overlap, table, cw, width, height) -> li
             (_kernel_name(state.setup), KERNEL, tap(weights, KERNEL)),
             (name, PRODUCT, tap(products, PRODUCT)),
             ("overlaps", "", count_cell),
-            ("y so far", OUTPUT, y_cell),
+            (y_title, OUTPUT, y_cell),
         ],
     )
     lines.append(Text("overlaps: how many products land on each output in all", style="dim"))
@@ -265,10 +282,9 @@ def _blocks_2d(state, marked, overlap, table, cw, width, height, scatter=None) -
     out_shape = g.output_shape
     marked_set = set(int(m) for m in np.ravel(marked).tolist())
     if scatter is not None:
-        y = table.so_far(state.step).reshape(out_shape)
-        reached = table.reached(state.step).reshape(out_shape)
+        y, reached, y_title = table.y_so_far(state.step)
+        y, reached = y.reshape(out_shape), reached.reshape(out_shape)
         inputs = {state.step}
-        y_title = "y so far"
     else:
         y = state.result.output
         reached = np.ones(out_shape, dtype=bool)
@@ -295,7 +311,7 @@ def _blocks_2d(state, marked, overlap, table, cw, width, height, scatter=None) -
         x_lit,
         lambda r, c: (number(x[r, c]), WINDOW if r * x.shape[1] + c in inputs else ""),
     )
-    w = np.asarray(state.result.steps.scatter(0).weights).reshape(g.kernel_shape)
+    w = to_numpy(state.result.steps.scatter(0).weights).reshape(g.kernel_shape)
     w_block = block(
         _kernel_name(state.setup) if scatter is None else f"x[{_name(scatter.index)}]·w",
         KERNEL,
