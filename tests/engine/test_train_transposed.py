@@ -97,3 +97,15 @@ def test_a_transposed_model_takes_only_valid_and_zeros():
         next(train_kernel(x, target, 3, mode="same", transposed=True, stride=2, padding=1))
     with pytest.raises(ValueError, match="padding_mode must be 'zeros' for a transposed"):
         next(train_kernel(x, target, 3, padding_mode="circular", transposed=True, stride=2))
+
+
+def test_a_transposed_kernel_trains_on_every_array_module(xp):
+    from convtui.engine.backend import to_numpy
+
+    data = make_task("upsample", seed=2)
+    states = train_kernel(
+        xp.asarray(data.x), xp.asarray(data.target), 3, **{**data.options, "steps": 1500}
+    )
+    *_, last = states
+    assert isinstance(last.kernel, xp.ndarray)
+    np.testing.assert_allclose(to_numpy(last.kernel), [0.5, 1.0, 0.5], atol=1e-4)
