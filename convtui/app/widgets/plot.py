@@ -239,8 +239,11 @@ class PlotPane(Widget, can_focus=True):
         span = max(n / 2**self._zoom, FEWEST_SHOWN)
         if self._zoom == 0 or span >= n:
             return None
-        under = state.setup.geometry.window(state.step)[0]
-        centre = (under[0] + under[-1]) / 2
+        if state.setup.transposed:  # its steps are not windows over x: centre on the step
+            centre = float(state.step)
+        else:
+            under = state.setup.geometry.window(state.step)[0]
+            centre = (under[0] + under[-1]) / 2
         last = self._drawn[2] if self._drawn is not None else None
         if last is not None and last[1] - last[0] == span and last[0] <= centre <= last[1]:
             return last
