@@ -237,3 +237,15 @@ async def test_the_upsampling_kernel_goes_to_the_playground_as_a_transposed_setu
             expected[2 * i : 2 * i + 3] += value * learned
         # padding 1 crops y[-1]; output_padding 1 keeps the last: 2n outputs
         np.testing.assert_allclose(playground(app).state.result.output, expected[1:])
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+@pytest.mark.parametrize(
+    "setup, size",
+    [(CIRCULAR, (120, 40)), (TRANSPOSED, (80, 24))],
+    ids=["circular-120x40", "transposed-80x24"],
+)
+def test_lab_snapshot(snap_compare, setup, size):
+    assert snap_compare(make_app(setup=setup), terminal_size=size, press=["x"])
