@@ -164,14 +164,14 @@ class Replace:
 
 @dataclass(frozen=True)
 class Cycle:
-    """The next ``mode``, ``convention`` or ``flip`` after the draft's."""
+    """The next ``mode``, ``convention``, ``flip`` or ``padding_mode`` after the draft's."""
 
     name: str
 
 
 @dataclass(frozen=True)
 class Bump:
-    """One more (``by=1``) or one less (``by=-1``) stride, dilation or padding."""
+    """One more (``by=1``) or one less (``by=-1``) stride, dilation, padding or output padding."""
 
     name: str
     by: int
@@ -198,7 +198,7 @@ class ToggleReading:
 
 @dataclass(frozen=True)
 class GoTo:
-    """Show output step ``index`` (flat, C order), clamped to the output."""
+    """Show step ``index`` (flat, C order; an input when scattering), clamped to the steps."""
 
     index: int
 
