@@ -105,18 +105,22 @@ async def test_v_shows_the_numbers_and_back_to_the_images():
         assert pictures.numbers
         await pilot.press("v")
         await until(lambda: view.display and not pictures.display)
+        plot = app.screen.query_one("#plot")
+        assert plot.border_subtitle == "v numbers · I pictures"
         await pilot.press("I")
         await until(lambda: pictures.display and not view.display)
         assert not pictures.numbers
+        assert plot.border_subtitle == "v numbers · I images"  # a 64×64 input: worth a look
 
 
 async def test_where_the_terminal_shows_real_pixels_a_large_input_opens_as_images(monkeypatch):
     import textual_image.widget
 
-    from convtui.app.widgets import image_view
+    from convtui.app.widgets import image_view, plot
 
     # as if probe_terminal had found Kitty graphics or Sixel before the app started
     monkeypatch.setattr(image_view, "real_pixels", lambda: True)
+    monkeypatch.setattr(plot, "real_pixels", lambda: True)
     app = make_app(setup=Setup(EDGE, SOBEL_X, "same"))
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("4")  # no I: shown by itself for a 64×64 input

@@ -19,6 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from .image_view import IMAGE_VIEW_CELLS, available, real_pixels
+
 __all__ = ["LinePlot", "PlotPane", "plot_series"]
 
 COLOURS = ("cyan", "green", "red")  # x, w, y
@@ -148,7 +150,7 @@ class PlotPane(Widget, can_focus=True):
             "toggle_image",
             "Image view",
             tooltip="2-D: the input and output as images, in real pixels where the terminal can",
-            show=False,  # the help and the palette list it; the footer keeps its room
+            show=False,  # the border says "I images" on a large input
         ),
         Binding("right_parenthesis", "zoom(1)", "Zoom in (1-D)", key_display=")", show=False),
         Binding("left_parenthesis", "zoom(-1)", "Zoom out (1-D)", key_display="(", show=False),
@@ -212,8 +214,13 @@ class PlotPane(Widget, can_focus=True):
         ndim = state.setup.input.ndim
         self._show(ndim)
         if ndim == 2:
-            self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"
             images = self._image_view(state)
+            subtitle = "v pictures" if self._pictures.numbers else "v numbers"
+            if images is not None:
+                subtitle += " · I pictures"
+            elif state.setup.input.size >= IMAGE_VIEW_CELLS and available():
+                subtitle += " · I images"  # where the image view is worth a look
+            self.border_subtitle = subtitle
             (self._pictures if images is None else images).state = state
             return
         if ndim != 1 or state.result is None:
@@ -259,8 +266,6 @@ class PlotPane(Widget, can_focus=True):
     def _image_view(self, state):
         """The image view if it shows (I, or a large input where the terminal shows
         real pixels) and the numbers do not; else None, the pictures showing."""
-        from .image_view import IMAGE_VIEW_CELLS, available, real_pixels
-
         wanted = self._image_mode
         if wanted is None:
             wanted = state.setup.input.size >= IMAGE_VIEW_CELLS and real_pixels()
@@ -282,14 +287,11 @@ class PlotPane(Widget, can_focus=True):
         if action == "zoom":
             return self._ndim == 1
         if action == "toggle_image":
-            from .image_view import available
-
             return self._ndim == 2 and available()
         return True
 
     def action_toggle_numbers(self) -> None:
         self._pictures.numbers = not self._pictures.numbers
-        self.border_subtitle = "v pictures" if self._pictures.numbers else "v numbers"
         if self.state is not None:  # the image view or the pictures, whichever now shows
             self.watch_state(self.state)
 
