@@ -80,6 +80,20 @@ async def test_u_shows_the_transposed_convolution_gathered_with_overlap_counts()
         text = pane_text(app, "#slide")
         # output 4 = 2·2 + 0 = 1·2 + 2: x[2] meets w[0], x[1] meets w[2]; 1·3 + 3·2
         assert "lands here: w[0]·x[2] + w[2]·x[1]" in text
+        # each weight and product under the input it goes with: x[1] = 2 over t = 2
+        lines = text.splitlines()
+        x_line = next(line for line in lines if "x at i·s" in line)
+        w_line = next(line for line in lines if line.strip("│ ").startswith("w "))
+        p_line = next(line for line in lines if line.strip("│ ").startswith("products "))
+        x_ends = {m.group(): m.end() for m in re.finditer(r"\d+", x_line)}
+        assert {m.end(): m.group() for m in re.finditer(r"\d+", w_line)} == {
+            x_ends["2"]: "3",
+            x_ends["3"]: "1",
+        }
+        assert {m.end(): m.group() for m in re.finditer(r"\d+", p_line)} == {
+            x_ends["2"]: "6",
+            x_ends["3"]: "3",
+        }
         assert "y[4] = 1·3 + 3·2 = 9" in text
 
 

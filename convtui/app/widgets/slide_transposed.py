@@ -252,6 +252,14 @@ def _scatter_1d(state, scatter, landed, overlap, table, cw, width, height) -> li
 def _gather_1d(state, step, overlap, cw, width, height) -> list[Text]:
     output = state.result.output
     j = state.step
+    # each input that lands on y[j], its weight and product under it (in its column)
+    first = state.setup.geometry.forward.position(0, step.positions, 0)
+    under = {int(t): k for k, t in enumerate(np.ravel(first).tolist())}
+    weights = [number(v) for v in to_numpy(step.weights).tolist()]
+    products = [number(v) for v in to_numpy(step.products).tolist()]
+
+    def tap(values, style):
+        return lambda _r, t: (values[under[t]], style) if t in under else ("", "")
 
     def count_cell(_r, t):
         return str(int(overlap[t])), WINDOW if t == j else "dim"
@@ -259,18 +267,22 @@ def _gather_1d(state, step, overlap, cw, width, height) -> list[Text]:
     def y_cell(_r, t):
         return number(output[t]), CURRENT if t == j else (OUTPUT if t < j else "")
 
+    lo = max(min([*under, j]), 0)
     lines = _output_rows(
         state,
-        j,
+        lo,
         j,
         cw,
         width,
         [
             (_stuffed_label(state), "", _stuffed(state, set(step.positions.tolist()))),
+            (_kernel_name(state.setup), KERNEL, tap(weights, KERNEL)),
+            ("products", PRODUCT, tap(products, PRODUCT)),
             ("overlaps", "", count_cell),
             ("y", OUTPUT, y_cell),
         ],
     )
+    lines.append(Text(f"w, products: under each input that lands on y[{j}]", style="dim"))
     lines.append(Text("overlaps: how many inputs land on each output", style="dim"))
     return lines[: max(height, 1)]
 
