@@ -64,12 +64,29 @@ class SessionActions:
         progress = getattr(self, "lesson_progress", None)
         return {} if progress is None else {"lessons": progress.lessons}
 
+    def _layer_snapshot(self) -> dict | None:
+        """The layer screen's state as JSON data, or None if it was never opened."""
+        try:
+            stack = self.get_screen_stack("layer")
+        except KeyError:  # Textual has no stack for a mode never switched to
+            return None
+        state = getattr(stack[0], "state", None) if stack else None
+        if state is None:
+            return self.options.get("layer")  # a session's, not shown yet: kept as read
+        return state.to_dict()
+
     def save_to(self, path) -> str | None:
         """Save the session to ``path`` (into a folder that exists); an error, or None."""
         from ..sessions import SessionError, save_session
 
         try:
-            save_session(path, self.playground_setup, self._progress_snapshot(), make_folders=False)
+            save_session(
+                path,
+                self.playground_setup,
+                self._progress_snapshot(),
+                make_folders=False,
+                layer=self._layer_snapshot(),
+            )
         except SessionError as exc:
             return str(exc)
         self.session_path = Path(path)
@@ -102,7 +119,12 @@ class SessionActions:
         from ..sessions import SessionError, autosave_path, save_session
 
         try:
-            save_session(autosave_path(), self.playground_setup, self._progress_snapshot())
+            save_session(
+                autosave_path(),
+                self.playground_setup,
+                self._progress_snapshot(),
+                layer=self._layer_snapshot(),
+            )
         except SessionError as exc:
             return str(exc)
         return None
@@ -110,9 +132,33 @@ class SessionActions:
     # -- restoring ------------------------------------------------------------
 
     def apply_session(self, session: Session) -> None:
-        """Show a loaded session: its setup on the playground, its progress merged."""
+        """Show a loaded session: its setup on the playground, its progress merged.
+
+        A layer section goes to the layer screen: shown at once if it is open, else
+        kept for when it opens (``options["layer"]``, as ``--open`` gives it).
+        """
         self.tell_playground(ReplaceSetup(session.setup))
         self._merge_progress(session.progress)
+        if session.layer is not None:
+            self._restore_layer(session.layer)
+
+    def _restore_layer(self, data: dict) -> None:
+        from .layer_state import LayerState
+
+        self.options["layer"] = data
+        try:
+            stack = self.get_screen_stack("layer")
+        except KeyError:
+            return  # never opened: the screen reads options["layer"] when it mounts
+        if not stack or getattr(stack[0], "state", None) is None:
+            return
+        try:
+            state = LayerState.from_dict(data)
+        except ValueError as exc:
+            text = f"The session's layer screen was not restored: {exc}"
+            self.notify(text, severity="error", timeout=10)
+            return
+        stack[0].replace_state(state)
 
     def _merge_progress(self, data: dict) -> None:
         """Add the file's seen pages and solved exercises to the learner's (never remove)."""
@@ -152,7 +198,7 @@ class SessionActions:
                 f"The autosaved session was not restored: {exc}", severity="warning", timeout=10
             )
             return
-        if session.setup == self.playground_setup:
+        if session.setup == self.playground_setup and session.layer is None:
             return  # nothing to offer: it is what the app shows already
         saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
         setup = session.setup
