@@ -102,7 +102,6 @@ PRESETS: tuple[Preset | SamplePreset, ...] = (
         "horizontal gradient: the square's left and right edges",
         Setup(_image(), _SOBEL, "same"),
     ),
-    Preset("box ∗ box", "two boxes convolve into a triangle", Setup([1, 1, 1, 1], [1, 1, 1, 1])),
     SamplePreset(
         "shapes + Sobel x",
         "the shipped 128×128 shapes, cross-correlated: bright where they brighten left to right",
@@ -122,4 +121,5 @@ PRESETS: tuple[Preset | SamplePreset, ...] = (
         "moving-average 25",
         mode="same",
     ),
+    Preset("box ∗ box", "two boxes convolve into a triangle", Setup([1, 1, 1, 1], [1, 1, 1, 1])),
 )
