@@ -43,3 +43,21 @@ async def test_a_name_in_the_input_editor_is_an_error_that_keeps_the_setup():
         error = app.screen.query_one("#input-editor-error")
         await until(lambda: not error.has_class("-empty"))
         assert playground(app).state.setup.input.tolist() == [1, 2, 3, 4]
+
+
+async def test_an_input_too_big_to_edit_as_text_is_said_in_the_editor_and_typing_replaces_it():
+    big = np.arange(200 * 200).reshape(200, 200) % 9
+    app = make_app(setup=Setup(big, np.ones((3, 3), int), "valid"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = app.screen.query_one("#input-editor", Input)
+        await until(lambda: playground(app).state.result is not None)
+        assert editor.value == ""
+        assert editor.placeholder.startswith("200×200 values, too many to edit as text")
+        await pilot.press("i")
+        await until(lambda: app.focused is editor)
+        await pilot.press(*"1 2 3; 4 5 6; 7 8 9")
+        screen = playground(app)
+        await until(lambda: screen.state.setup.input.shape == (3, 3))
+        assert screen.state.result.output.tolist() == [[45]]  # 1 + 2 + ... + 9
+        assert editor.value == "1 2 3; 4 5 6; 7 8 9"
+        assert editor.placeholder == "1, 2, 3  or  1 2; 3 4"

@@ -34,6 +34,10 @@ __all__ = ["Editors"]
 
 FIELDS = {"input-editor": "input", "kernel-editor": "kernel"}
 SENT_KEPT = 256  # arrays sent up and not yet seen coming back, per editor
+TEXT_LIMIT = 16_384
+"""Above this many values (a 128×128 image) an editor does not hold the array as text:
+a 1024×1024 photo is 3.7 million characters, a second to write into the Input."""
+PLACEHOLDERS = {"input": "1, 2, 3  or  1 2; 3 4", "kernel": "5, 6, 7"}
 # a written number that is not a word (nan, inf): what the float it became can differ from
 _WRITTEN = re.compile(r"(?<![\w.])[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?![\w.])")
 
@@ -63,10 +67,10 @@ class Editors(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Input x  [dim](i to edit, Esc to leave)[/]")
-        yield Input(placeholder="1, 2, 3  or  1 2; 3 4", id="input-editor", select_on_focus=False)
+        yield Input(placeholder=PLACEHOLDERS["input"], id="input-editor", select_on_focus=False)
         yield Static("", id="input-editor-error", classes="error -empty")
         yield Label("Kernel w  [dim](k)[/]")
-        yield Input(placeholder="5, 6, 7", id="kernel-editor", select_on_focus=False)
+        yield Input(placeholder=PLACEHOLDERS["kernel"], id="kernel-editor", select_on_focus=False)
         yield Static("", id="kernel-editor-error", classes="error -empty")
         yield Label("Presets  [dim](r to choose, n for the next)[/]")
         yield SafeOptionList(
@@ -81,12 +85,15 @@ class Editors(Vertical):
         self._shown_setup = state.setup
         for editor_id, name in FIELDS.items():
             array = getattr(state.setup, name)
+            editor = self.query_one(f"#{editor_id}", Input)
             if self._came_back(name, array):
+                editor.placeholder = PLACEHOLDERS[name]
                 continue  # the learner's own text: never rewritten under the cursor
             self._sent[name].clear()
-            editor = self.query_one(f"#{editor_id}", Input)
+            shown = array.size <= TEXT_LIMIT
             with editor.prevent(Input.Changed):
-                editor.value = array_text(array)
+                editor.value = array_text(array) if shown else ""
+            editor.placeholder = PLACEHOLDERS[name] if shown else _too_many(array)
             self._show_error(editor_id, None)
 
     def _came_back(self, name: str, array: np.ndarray) -> bool:
@@ -155,6 +162,16 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
         return bool(np.array_equal(a, b, equal_nan=True))
     except TypeError:  # a dtype without nan
         return bool(np.array_equal(a, b))
+
+
+def _too_many(array: np.ndarray) -> str:
+    """The placeholder of an editor whose array is too big to edit as text.
+
+    >>> _too_many(np.zeros((1024, 768)))
+    '1024×768 values, too many to edit as text: type numbers to replace them'
+    """
+    shape = "×".join(str(n) for n in array.shape)
+    return f"{shape} values, too many to edit as text: type numbers to replace them"
 
 
 def _changed_numbers(text: str) -> list[str]:
