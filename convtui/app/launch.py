@@ -14,7 +14,9 @@ def run(argv: list[str]) -> int:
     """Start the app; the exit code."""
     options = app_options(argv)
     from .app import make_app  # textual loads only once the flags are good
+    from .widgets.image_view import probe_terminal
 
     app = make_app(**options)
+    probe_terminal()  # while the terminal is still ours: which images it shows (kitty, sixel)
     app.run()
     return app.return_code or 0
