@@ -62,8 +62,6 @@ def hidden_cells(state) -> frozenset[int]:
     setup = state.setup
     if setup is not hidden.setup and setup != hidden.setup:
         return NOTHING
-    if getattr(state, "scattering", False):
-        return NOTHING  # the steps are inputs, not outputs (a transposed scatter)
     return hidden.cells
 
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from ..engine.geometry import CONVENTIONS, MODES, PADDING_MODES
 from ..engine.setup import Result, Setup
+from .hidden import Hidden, Hide
 
 __all__ = [
     "SPEEDS",
@@ -112,6 +113,7 @@ class PlaygroundState:
     draft: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     fallback: PlaygroundState | None = None
     reading: str = "gather"
+    hidden: Hidden | None = None  # output cells a lesson's exercise asks for (app/hidden.py)
 
     @classmethod
     def start(cls, setup: Setup) -> PlaygroundState:
@@ -257,6 +259,7 @@ Edit = (
     | ToggleReading
     | Computed
     | ComputeFailed
+    | Hide
 )
 
 
@@ -348,6 +351,8 @@ def reduce(state: PlaygroundState, edit: Edit) -> PlaygroundState:
                 return state
             last = state.fallback
             return replace(last, error=reason, playing=False)
+        case Hide(hidden):
+            return state if hidden is state.hidden else replace(state, hidden=hidden)
     raise TypeError(f"not a playground edit: {edit!r}")
 
 

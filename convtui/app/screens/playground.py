@@ -26,6 +26,7 @@ from textual.widgets import Input
 from ...engine.geometry import MODES, PADDING_MODES
 from ...engine.setup import Setup
 from ...presets import PRESETS, SEED
+from ..hidden import Hide
 from ..messages import (
     LessonEnded,
     LessonKey,
@@ -125,6 +126,14 @@ class PlaygroundScreen(TabbedViews, Screen):
             "toggle_reading",
             "Scatter ↔ gather",
             tooltip="Step a transposed convolution by input (scatter) or by output (gather)",
+            show=False,
+        ),
+        Binding(
+            "M",
+            "matrix_transpose",
+            "Mᵀ / input gradient",
+            tooltip="The matrix pane shows the transpose of M: also the input gradient, "
+            "dL/dx = Mᵀ·dL/dy",
             show=False,
         ),
         Binding(
@@ -363,6 +372,11 @@ class PlaygroundScreen(TabbedViews, Screen):
         pane = {"setup": "#presets", **PANES}
         self.query_one(pane[name]).focus()
 
+    def action_matrix_transpose(self) -> None:
+        """Show the matrix pane with the transpose of its matrix (or back to M)."""
+        self.action_view("matrix")
+        self.query_one(MatrixPane).action_toggle_other()
+
     def _show_view(self, name: str) -> None:
         if self.has_class("narrow"):
             self.view = name
@@ -446,6 +460,11 @@ class PlaygroundScreen(TabbedViews, Screen):
         else:
             panel.display = True
             panel.open(message.lesson, message.page)
+
+    def on_lesson_panel_hide_answer(self, message) -> None:
+        """The lesson's open exercise asks for these output cells: the panes show "?"."""
+        message.stop()
+        self._edit(Hide(message.hidden))
 
     def on_lesson_key(self, message: LessonKey) -> None:
         """A lesson key from the app: the panel turns, answers, hints, or hides."""

@@ -32,6 +32,7 @@ from textual.reactive import reactive
 from ...engine.conv import apply
 from ...engine.matrix import weights_at
 from ..formatting import number
+from ..hidden import cell_text, hidden_cells
 from ..messages import StepTo
 from ..state import WORKER_THRESHOLD
 from .grid import OUTPUT, follow
@@ -314,9 +315,11 @@ class MatrixPane(LinesPane, can_focus=True):
         if view.rows_are_outputs:
             top, top_name = setup.input.ravel(), "x →"
             right, row_name = state.result.output.ravel(), "y"
+            hidden = hidden_cells(state)  # a lesson's exercise asks for these: "?"
         else:
             top, top_name = np.ones(n_cols, dtype=np.int64), "dy →"
             right, row_name = self._input_gradient(setup), "dx"
+            hidden = frozenset()
             right = None if right is None else right.ravel()
         cw = max(max(len(t) for t in labels), max(len(number(v)) for v in top[:512].tolist()))
         if g.padding_mode != "zeros":  # room for a sum of weights
@@ -379,7 +382,8 @@ class MatrixPane(LinesPane, can_focus=True):
                 line.append(text, style=style + (CURRENT if lit else ""))
             line.append(more[1], style="dim")
             if right is not None:
-                line.append(f" = {number(right[r])}", style=f"{OUTPUT} bold" if here else OUTPUT)
+                value = cell_text(hidden, r, right[r])
+                line.append(f" = {value}", style=f"{OUTPUT} bold" if here else OUTPUT)
             lines.append(line)
         several = self._several(view, rows, cols, taps, sums, count, current, current_is_row, width)
         return [*lines, *several, *legend]

@@ -30,6 +30,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ..formatting import number
+from ..hidden import cell_text, hidden_cells
 from ..messages import StepTo
 from .grid import window
 from .lines import StripsWidget, line_segments
@@ -510,7 +511,10 @@ class PicturePane(StripsWidget):
             cells = mark.y_cells
             where = "adds to y" if cells is not None else "adds to nothing (cropped)"
         else:
-            texts = [Text(f"y[{index}] = {number(state.result.output[mark.index])}", style="bold")]
+            output = state.result.output
+            flat = int(np.ravel_multi_index(mark.index, output.shape))
+            value = cell_text(hidden_cells(state), flat, output[mark.index])
+            texts = [Text(f"y[{index}] = {value}", style="bold")]
             cells = mark.x_cells
             where = "from x"
         if cells is not None:

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from ..hidden import hidden_cells, visible
 from .image_view import IMAGE_VIEW_CELLS, available, real_pixels
 
 __all__ = ["LinePlot", "PlotPane", "plot_series"]
@@ -226,12 +227,15 @@ class PlotPane(Widget, can_focus=True):
         if ndim != 1 or state.result is None:
             return
         view = self._zoomed_view(state)
-        key = (state.setup, state.result, view)
+        hidden = hidden_cells(state)  # a lesson's exercise asks for these: not drawn
+        key = (state.setup, state.result, view, hidden)
         if self._drawn is not None and all(a is b for a, b in zip(key, self._drawn[:2])):
-            if view == self._drawn[2]:
+            if view == self._drawn[2] and hidden == self._drawn[3]:
                 return  # a step: the lines do not move
         self._drawn = key
-        left_out = self._lines.show(plot_series(state.setup, state.result), view)
+        series = plot_series(state.setup, state.result)
+        series[2] = (series[2][0], *visible(hidden, *series[2][1:]))
+        left_out = self._lines.show(series, view)
         notes = [f"{left_out} NaN/inf not drawn"] if left_out else []
         if view is not None:
             notes.append(f"x {view[0]:g} to {view[1]:g}, ( ) zoom")

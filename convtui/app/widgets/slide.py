@@ -12,6 +12,7 @@ import numpy as np
 from rich.text import Text
 
 from ..formatting import number
+from ..hidden import cell_text, equation_text, hidden_cells
 from .grid import CURRENT, KERNEL, OUTPUT, PAD, PRODUCT, WINDOW, grid, side_by_side, window
 from .lines import LinesPane
 from .slide_transposed import ScatterTable, render_transposed
@@ -107,7 +108,8 @@ class SlidePane(LinesPane, can_focus=True):
         if g.transposed:
             return [status, *self._render_transposed(state, width, height - 1)]
         step = state.result.steps[state.step]
-        eq = Text(equation(step, width), style="bold")
+        eq_text = equation_text(hidden_cells(state), state.step, equation(step, width))
+        eq = Text(eq_text, style="bold")
         eq_lines = len(eq.wrap(self.app.console, width))
         if g.ndim == 1:
             body = self._render_1d(state, step, width, height - 2 - eq_lines)
@@ -184,6 +186,7 @@ class SlidePane(LinesPane, can_focus=True):
         """The whole output y on as many lines as it needs (or as fit), this step marked."""
         output = state.result.output
         size, current = output.size, state.step
+        hidden = hidden_cells(state)  # a lesson's exercise asks for these: "?"
         texts = [number(v) for v in output[: max(room, 1) * 4].tolist()]
         cw = self._grow(state, "cell", cw, [*texts, number(output[current])])
         per_line = max(room // cw, 1)
@@ -193,7 +196,7 @@ class SlidePane(LinesPane, can_focus=True):
         first = min(max(current // per_line - lines_room // 2, 0), n_lines - lines_room)
 
         def y_cell(_r, i):
-            text = number(output[i])
+            text = cell_text(hidden, i, output[i])
             if i == current:
                 return text, CURRENT
             return text, OUTPUT if i < current else ""
@@ -247,12 +250,13 @@ class SlidePane(LinesPane, can_focus=True):
         products = step.products.reshape(g.kernel_shape)
         output = state.result.output
         out_cols = g.output_shape[1]
+        hidden = hidden_cells(state)
 
         def y_cell(r, c):
             i = r * out_cols + c
             if i == state.step:
-                return number(output[r, c]), CURRENT
-            return number(output[r, c]), OUTPUT if i < state.step else ""
+                return cell_text(hidden, i, output[r, c]), CURRENT
+            return cell_text(hidden, i, output[r, c]), OUTPUT if i < state.step else ""
 
         x_w, k_w, p_w, y_w = self._block_widths(state)
         weight_texts = [number(v) for v in weights.ravel().tolist()]

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from ...engine.backend import to_numpy
 from ..formatting import number
+from ..hidden import cell_text, equation_text, hidden_cells
 from .grid import CURRENT, KERNEL, OUTPUT, PRODUCT, WINDOW, grid, side_by_side, window
 
 __all__ = ["ScatterTable", "render_transposed"]
@@ -124,7 +125,8 @@ def render_transposed(state, table: ScatterTable, cw: int, width: int, height: i
         f"gather: output y[{_name(step.index)}] sums the inputs that land on it  ", style="italic"
     )
     head.append("z: scatter", style="dim")
-    eq = Text(step.equation(number, limit=max(width * 3, 40)), style="bold")
+    eq_text = step.equation(number, limit=max(width * 3, 40))
+    eq = Text(equation_text(hidden_cells(state), state.step, eq_text), style="bold")
     terms = _terms(step, g)
     body_room = height - 2 - _rows(eq, width)
     if g.ndim == 1:
@@ -223,10 +225,12 @@ def _scatter_1d(state, scatter, landed, overlap, table, cw, width, height) -> li
     def count_cell(_r, t):
         return str(int(overlap[t])), WINDOW if t in at else "dim"
 
+    hidden = hidden_cells(state)  # a lesson's exercise asks for these: "?"
+
     def y_cell(_r, t):
         if not reached[t]:
             return "·", "dim"
-        return number(y[t]), CURRENT if t in at else OUTPUT
+        return cell_text(hidden, t, y[t]), CURRENT if t in at else OUTPUT
 
     lo, hi = (int(landed.min()), int(landed.max())) if landed.size else (0, 0)
     name = f"x[{scatter.index[0]}]·w"
@@ -264,8 +268,10 @@ def _gather_1d(state, step, overlap, cw, width, height) -> list[Text]:
     def count_cell(_r, t):
         return str(int(overlap[t])), WINDOW if t == j else "dim"
 
+    hidden = hidden_cells(state)  # a lesson's exercise asks for these: "?"
+
     def y_cell(_r, t):
-        return number(output[t]), CURRENT if t == j else (OUTPUT if t < j else "")
+        return cell_text(hidden, t, output[t]), CURRENT if t == j else (OUTPUT if t < j else "")
 
     lo = max(min([*under, j]), 0)
     lines = _output_rows(
@@ -292,6 +298,7 @@ def _blocks_2d(state, marked, overlap, table, cw, width, height, scatter=None) -
     g = state.setup.geometry
     x = np.asarray(state.setup.input)
     out_shape = g.output_shape
+    hidden = hidden_cells(state)  # a lesson's exercise asks for these: "?"
     marked_set = set(int(m) for m in np.ravel(marked).tolist())
     if scatter is not None:
         y, reached, y_title = table.y_so_far(state.step)
@@ -350,7 +357,9 @@ def _blocks_2d(state, marked, overlap, table, cw, width, height, scatter=None) -
         out_shape,
         marked_rc,
         lambda r, c: (
-            (number(y[r, c]), CURRENT if lit(r, c) else OUTPUT) if reached[r, c] else ("·", "dim")
+            (cell_text(hidden, r * out_shape[1] + c, y[r, c]), CURRENT if lit(r, c) else OUTPUT)
+            if reached[r, c]
+            else ("·", "dim")
         ),
     )
     return side_by_side([x_block, w_block]) + side_by_side([o_block, y_block])
