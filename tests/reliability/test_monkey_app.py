@@ -47,10 +47,10 @@ HANG_SECONDS = 30
 # key by key in tests/app.
 OPEN_SCREENS = ["question_mark", "t", "l", "x", "e", "g", "ctrl+s", "a", "T"]
 MOVES = ["right", "left", "up", "down", "home", "end", "pageup", "pagedown", "tab", "shift+tab"]
-# F: the open-file dialog (typing, Enter and the tree reach it); not W, whose Enter
-# would write output.png into the folder the tests run in.  I ( ): the plot's image
-# view and zoom.
-ACTIONS = list("mfsSdDpPcikrn1234hwRLyNXv<>[]/CKoFuObzI()") + [  # y: the layer screen and its keys
+# F: the open-file dialog (typing, Enter and the tree reach it); W: the save-output
+# dialog (its Enter writes into tmp_path: the test runs there).  I ( ): the plot's image
+# view and zoom.  M: the matrix pane's transpose.
+ACTIONS = list("mfsSdDpPcikrn1234hwRLyNXv<>[]/CKoFuObzI()MW") + [  # y: the layer screen and its keys
     "space",
     "enter",
     "escape",
