@@ -29,3 +29,20 @@ async def test_m_with_the_slide_focused_shows_the_transpose_even_in_a_fast_burst
         ] == ["7", "13", "11", "5"]
         await pilot.press("M")  # the pane's own key now (it has the focus): back to M
         await until(lambda: not pane.other)
+
+
+async def test_go_to_while_scattering_asks_for_an_input_index():
+    from convtui.app.screens.goto import GotoScreen
+
+    # x = 1..5 scattered with w = 1,1,1 at stride 2: 5 inputs, 11 outputs
+    app = make_app(setup=Setup([1, 2, 3, 4, 5], [1, 1, 1], "valid", transposed=True, stride=2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("z", "g")
+        await until(lambda: isinstance(app.screen, GotoScreen))
+        assert "Type an input index, 0 to 4 (now at 0)." in flat_text(app, "#goto-hint")
+        await pilot.press(*"3", "enter")
+        screen = app.get_screen_stack("playground")[0]
+        await until(lambda: screen.step == 3)
+        await pilot.press("z", "g")  # gather: the steps are the 11 outputs again
+        await until(lambda: isinstance(app.screen, GotoScreen))
+        assert "Type an output index, 0 to 10" in flat_text(app, "#goto-hint")

@@ -16,11 +16,14 @@ from ..workarounds import DismissOnce
 __all__ = ["GotoScreen", "parse_index"]
 
 
-def parse_index(text: str, shape: tuple[int, ...]) -> int:
+def parse_index(text: str, shape: tuple[int, ...], what: str = "output") -> int:
     """A flat step index from ``"5"`` or ``"2, 3"``; ValueError says what is wrong.
 
     >>> parse_index("4", (6,)), parse_index("1, 2", (3, 4)), parse_index("-1", (6,))
     (4, 6, 5)
+    >>> parse_index("1, 9", (3, 4), "input")
+    Traceback (most recent call last):
+    ValueError: index 9 is outside 0..3 (the input is (3, 4))
     """
     parts = [p for p in text.replace(",", " ").split() if p]
     total = math.prod(shape)
@@ -34,15 +37,15 @@ def parse_index(text: str, shape: tuple[int, ...]) -> int:
             raise ValueError(f"there are {total} steps: use 0 to {total - 1}")
         return i % total
     if len(numbers) != len(shape):
-        raise ValueError(f"type one index, or {len(shape)} (the output is {shape})")
+        raise ValueError(f"type one index, or {len(shape)} (the {what} is {shape})")
     for i, n in zip(numbers, shape):
         if not 0 <= i < n:
-            raise ValueError(f"index {i} is outside 0..{n - 1} (the output is {shape})")
+            raise ValueError(f"index {i} is outside 0..{n - 1} (the {what} is {shape})")
     return int(np.ravel_multi_index(numbers, shape))
 
 
 class GotoScreen(DismissOnce, ModalScreen[int | None]):
-    """Ask for an output index; Enter jumps, Escape cancels."""
+    """Ask for an output index (an input index while scattering); Enter jumps, Escape cancels."""
 
     DEFAULT_CSS = """
     GotoScreen { align: center middle; }
@@ -54,10 +57,12 @@ class GotoScreen(DismissOnce, ModalScreen[int | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, shape: tuple[int, ...], current: int):
+    def __init__(self, shape: tuple[int, ...], current: int, what: str = "output"):
         super().__init__()
         self.shape = tuple(shape)
         self.current = current
+        self.what = what
+        """What a step is: an output, or an input (a transposed convolution's scatter)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -72,17 +77,17 @@ class GotoScreen(DismissOnce, ModalScreen[int | None]):
         here = ", ".join(str(int(i)) for i in np.unravel_index(self.current, self.shape))
         last = math.prod(self.shape) - 1
         if len(self.shape) == 1:
-            return f"Type an output index, 0 to {last} (now at {here})."
+            return f"Type an {self.what} index, 0 to {last} (now at {here})."
         size = "×".join(str(n) for n in self.shape)
         what = "row, column" if len(self.shape) == 2 else f"{len(self.shape)} numbers"
         return (
-            f"Type an output index ({what}; the output is {size}), or a step "
+            f"Type an {self.what} index ({what}; the {self.what} is {size}), or a step "
             f"0 to {last} (now at {here})."
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            index = parse_index(event.value, self.shape)
+            index = parse_index(event.value, self.shape, self.what)
         except ValueError as exc:
             self.query_one(".error", Static).update(str(exc))
             return

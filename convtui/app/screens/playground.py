@@ -312,7 +312,8 @@ class PlaygroundScreen(TabbedViews, Screen):
             if index is not None:
                 self._edit(GoTo(index))
 
-        self.app.push_screen(GotoScreen(shape, self.step), done)
+        what = "input" if self.state.scattering else "output"
+        self.app.push_screen(GotoScreen(shape, self.step, what), done)
 
     # -- options ------------------------------------------------------------
 
