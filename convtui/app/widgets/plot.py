@@ -73,12 +73,39 @@ def plot_series(setup, result) -> list[tuple[str, list, list]]:
     g = setup.geometry
     x, w, y = setup.input, setup.kernel, result.output
     oriented = w[::-1] if setup.flip else w
+    if g.transposed:
+        return _transposed_series(setup, x, oriented, y)
     under = g.window(0)[0]  # the cells the first step's taps sit on
     half = (under[-1] - under[0]) / 2  # from a window's first cell to its centre
     return [
         ("input x", list(range(len(x))), _real(x)),
         ("w flipped" if setup.flip else "w", [c - under[0] - half for c in under], _real(oriented)),
         ("y at window centres", (g.position(0, np.arange(len(y)), 0) + half).tolist(), _real(y)),
+    ]
+
+
+def _transposed_series(setup, x, oriented, y) -> list[tuple[str, list, list]]:
+    """A transposed convolution on the output's axis: x[i] at the centre of the outputs
+    it spreads into (``i·stride`` less the cropped padding, plus half the kernel).
+
+    >>> from convtui.engine.setup import Setup
+    >>> setup = Setup([1, 2, 3], [1, 2, 3], "valid", transposed=True, stride=2, padding=1)
+    >>> [(title, xs) for title, xs, _ in plot_series(setup, setup.compute())]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('x at the centre of its spread', [0.0, 2.0, 4.0]), ('w flipped', [-1.0, 0.0, 1.0]),
+     ('y', [0, 1, 2, 3, 4])]
+    """
+    forward = setup.geometry.forward  # x[i]·w[j] lands on forward.position(0, i, j)
+    half = forward.dilation[0] * (len(oriented) - 1) / 2
+    spread = forward.position(0, np.arange(len(x)), 0) + half
+    return [
+        ("x at the centre of its spread", spread.tolist(), _real(x)),
+        (
+            "w flipped" if setup.flip else "w",
+            [j * forward.dilation[0] - half for j in range(len(oriented))],
+            _real(oriented),
+        ),
+        ("y", list(range(len(y))), _real(y)),
     ]
 
 
