@@ -373,6 +373,12 @@ class PlaygroundScreen(TabbedViews, Screen):
         pane = {"setup": "#presets", **PANES}
         self.query_one(pane[name]).focus()
 
+    def help_more(self) -> str:
+        """What the help screen adds below the keys: the kernels a name gives."""
+        from ...engine.kernels import kernel_help
+
+        return kernel_help() + "\nA name works in the kernel editor (k) and in --kernel."
+
     def action_matrix_transpose(self) -> None:
         """Show the matrix pane with the transpose of its matrix (or back to M)."""
         self.action_view("matrix")
