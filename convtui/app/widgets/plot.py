@@ -92,14 +92,14 @@ def _transposed_series(setup, x, oriented, y) -> list[tuple[str, list, list]]:
     >>> setup = Setup([1, 2, 3], [1, 2, 3], "valid", transposed=True, stride=2, padding=1)
     >>> [(title, xs) for title, xs, _ in plot_series(setup, setup.compute())]
     ... # doctest: +NORMALIZE_WHITESPACE
-    [('x at the centre of its spread', [0.0, 2.0, 4.0]), ('w flipped', [-1.0, 0.0, 1.0]),
+    [('x at spread centres', [0.0, 2.0, 4.0]), ('w flipped', [-1.0, 0.0, 1.0]),
      ('y', [0, 1, 2, 3, 4])]
     """
     forward = setup.geometry.forward  # x[i]·w[j] lands on forward.position(0, i, j)
     half = forward.dilation[0] * (len(oriented) - 1) / 2
     spread = forward.position(0, np.arange(len(x)), 0) + half
     return [
-        ("x at the centre of its spread", spread.tolist(), _real(x)),
+        ("x at spread centres", spread.tolist(), _real(x)),
         (
             "w flipped" if setup.flip else "w",
             [j * forward.dilation[0] - half for j in range(len(oriented))],
