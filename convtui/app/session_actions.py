@@ -61,8 +61,10 @@ class SessionActions:
     # -- saving ---------------------------------------------------------------
 
     def _progress_snapshot(self) -> dict:
+        from ..lessons.progress import VERSION
+
         progress = getattr(self, "lesson_progress", None)
-        return {} if progress is None else {"lessons": progress.lessons}
+        return {} if progress is None else {"version": VERSION, "lessons": progress.lessons}
 
     def _layer_snapshot(self) -> dict | None:
         """The layer screen's state as JSON data, or None if it was never opened."""
@@ -162,9 +164,12 @@ class SessionActions:
 
     def _merge_progress(self, data: dict) -> None:
         """Add the file's seen pages and solved exercises to the learner's (never remove)."""
+        from ..lessons.progress import carried_over
+
         lessons = data.get("lessons") if isinstance(data, dict) else None
         if not isinstance(lessons, dict) or not lessons:
             return
+        lessons = carried_over(lessons, data.get("version", 1))  # files before course 2
         ensure = getattr(self, "_ensure_lessons", None)
         if ensure is not None:
             ensure()

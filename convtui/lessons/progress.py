@@ -21,9 +21,49 @@ from pathlib import Path
 
 from ..paths import data_dir
 
-__all__ = ["Progress", "data_dir", "progress_path"]
+__all__ = ["VERSION", "Progress", "carried_over", "data_dir", "progress_path"]
 
-VERSION = 1
+VERSION = 2
+"""1: the first course.  2: lessons 1-12 corrected and 13-15 added (issue 18): some
+pages now ask another question under the same exercise id."""
+
+CHANGED_IN_2 = {
+    1: ("p1.1", "p2.1", "p3.1", "p4.1", "p4.2"),
+    2: ("p2.1",),
+    3: ("p1.1", "p2.1", "p3.1", "p4.1"),
+    4: ("p1.1", "p2.1", "p3.1", "p4.1", "p5.1"),
+    5: ("p1.1", "p3.1", "p4.1"),
+    6: ("p1.1", "p2.1", "p3.1", "p4.1"),
+    7: ("p2.1", "p3.1"),
+    8: ("p4.1",),
+    9: ("p3.1", "p4.1"),
+    10: ("p1.1", "p2.1", "p3.1", "p4.1"),
+    11: ("p1.1", "p2.1", "p3.1", "p4.1"),
+    12: ("p1.1",),
+}
+"""The exercises of course 1 whose question (kind, prompt, setup or parameters) is not
+the same in course 2: 36 of 51, found by loading both courses (git show cfd66fd^)."""
+
+
+def carried_over(lessons: dict, version) -> dict:
+    """A progress table written by course ``version``, read by this course.
+
+    A solved mark is kept only where the exercise still asks the same question; pages
+    seen and the page to reopen are kept as they are.
+
+    >>> carried_over({"2": {"seen": [1, 2], "solved": ["p1.1", "p2.1"], "page": 2}}, 1)
+    {'2': {'seen': [1, 2], 'solved': ['p1.1'], 'page': 2}}
+    """
+    if not isinstance(version, int) or version >= 2:
+        return lessons
+    kept = {}
+    for number, entry in lessons.items():
+        changed = CHANGED_IN_2.get(int(number), ()) if str(number).isdigit() else ()
+        if isinstance(entry, dict) and isinstance(entry.get("solved"), list):
+            solved = [e for e in entry["solved"] if e not in changed]
+            entry = {**entry, "solved": solved}
+        kept[number] = entry
+    return kept
 
 
 def progress_path() -> Path:
@@ -72,7 +112,7 @@ class Progress:
         except ValueError:
             data = None
         if _valid(data):
-            return cls(path, data["lessons"])
+            return cls(path, carried_over(data["lessons"], data.get("version", 1)))
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             os.replace(path, aside)

@@ -15,7 +15,7 @@ from convtui.codegen import snippet
 from convtui.commands.app_flags import app_options
 from convtui.engine.setup import Setup
 from convtui.sessions import autosave_path, load_session, save_session
-from tests.app.helpers import flat_text, output, pane_text
+from tests.app.helpers import flat_text, output, pane_text, until
 
 SIZE = (130, 42)
 
@@ -161,7 +161,7 @@ async def test_session_progress_is_merged_not_replaced(tmp_path):
     save_session(
         path,
         Setup([1, 2], [1]),
-        {"lessons": {"2": {"seen": [1, 2], "solved": ["p2.1"], "page": 2}}},
+        {"version": 2, "lessons": {"2": {"seen": [1, 2], "solved": ["p2.1"], "page": 2}}},
     )
     app = make_app(**app_options(["--open", str(path)]))
     async with app.run_test(size=SIZE) as pilot:
@@ -170,6 +170,25 @@ async def test_session_progress_is_merged_not_replaced(tmp_path):
         assert "p2.1" in app.lesson_progress.solved(2)
     written = json.loads(app.lesson_progress.path.read_text())
     assert "p2.1" in written["lessons"]["2"]["solved"]
+
+
+async def test_a_session_from_before_the_corrected_course_keeps_only_unchanged_marks(tmp_path):
+    # course 1's lesson 2 asked p1.1 (the same question now) and p2.1 (rewritten since)
+    path = tmp_path / "s.json"
+    save_session(
+        path,
+        Setup([1, 2], [1]),
+        {"lessons": {"2": {"seen": [1, 2], "solved": ["p1.1", "p2.1"], "page": 2}}},
+    )
+    app = make_app(**app_options(["--open", str(path)]))
+    async with app.run_test(size=SIZE):
+        await until(
+            lambda: (
+                getattr(app, "lesson_progress", None) is not None
+                and app.lesson_progress.seen(2) >= {1, 2}
+            )
+        )
+        assert app.lesson_progress.solved(2) == {"p1.1"}
 
 
 async def test_lab_screen_shows_the_libraries_for_the_setup():

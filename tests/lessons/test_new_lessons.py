@@ -58,11 +58,12 @@ def test_the_new_lessons_refer_only_to_earlier_lessons(lesson):
 
 
 def test_old_progress_keeps_its_lessons_and_the_new_ones_start_unsolved(tmp_path):
-    """Progress is keyed by lesson number: a file written with the 12-lesson course
-    (every lesson finished) still reads as 12 finished lessons, and 13-15 as new."""
+    """Progress is keyed by lesson number: a file with lessons 1-12 finished reads as
+    12 finished lessons, and 13-15 as new.  (A file written by course 1 keeps only
+    the marks of unchanged questions: tests/lessons/test_progress.py.)"""
     path = tmp_path / "progress.json"
     old = {
-        "version": 1,
+        "version": 2,
         "lessons": {
             str(lesson.number): {
                 "seen": [p.number for p in lesson.pages],

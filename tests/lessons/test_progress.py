@@ -25,7 +25,7 @@ def test_save_and_load_round_trip(path):
     assert progress.save() is None
     again = Progress.load(path)
     assert again.seen(3) == {1, 2} and again.solved(3) == {"p1.1"} and again.last_page(3) == 2
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == 2
     assert [p.name for p in path.parent.iterdir()] == ["progress.json"]  # no temp file left
 
 
@@ -98,9 +98,10 @@ def test_sessions_and_progress_share_one_data_dir(monkeypatch, tmp_path):
 
 
 def test_progress_saved_before_the_course_was_corrected_still_loads(path):
-    """A file from the course of 12 lessons before issue 18: lesson 5 had an exercise
-    on page 1 and lesson 11 one on page 4 (p1.1, p4.1), since removed or renumbered.
-    It loads as it is, unknown ids are kept but count for nothing, and it saves back."""
+    """A file from the course of 12 lessons before issue 18 (version 1).  Its pages seen
+    and the page to reopen load as they are; a solved mark stays only where the
+    exercise still asks the same question: lesson 2's p1.1 does, lesson 1's five and
+    lesson 11's p4.1 were rewritten, lesson 5's page 1 asks nothing now."""
     old = {
         "version": 1,
         "lessons": {
@@ -109,6 +110,7 @@ def test_progress_saved_before_the_course_was_corrected_still_loads(path):
                 "solved": ["p1.1", "p2.1", "p3.1", "p4.1", "p4.2"],
                 "page": 4,
             },
+            "2": {"seen": [1, 2], "solved": ["p1.1", "p2.1"], "page": 2},
             "5": {"seen": [1], "solved": ["p1.1"], "page": 1},
             "11": {"seen": [1, 2, 3, 4], "solved": ["p4.1"], "page": 4},
         },
@@ -116,12 +118,17 @@ def test_progress_saved_before_the_course_was_corrected_still_loads(path):
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(old))
     progress = Progress.load(path)
-    assert progress.warning is None and progress.lessons == old["lessons"]
+    assert progress.warning is None
+    assert progress.solved(1) == set() and progress.solved(5) == set()
+    assert progress.solved(2) == {"p1.1"} and progress.solved(11) == set()
+    assert progress.seen(1) == {1, 2, 3, 4} and progress.last_page(1) == 4
     course = load_course()
     lesson5 = course[4]
     assert "p1.1" not in {e.id for e in lesson5.exercises}  # page 1 has no exercise now
     assert not progress.is_done(lesson5)
     rows = list_lessons(progress)
     assert len(rows) == len(course) and not any(row.done for row in rows)
-    assert progress.last_page(1) == 4 and progress.save() is None
-    assert Progress.load(path).lessons == old["lessons"]
+    assert progress.save() is None
+    saved = json.loads(path.read_text())
+    assert saved["version"] == 2 and saved["lessons"]["2"]["solved"] == ["p1.1"]
+    assert Progress.load(path).lessons == progress.lessons  # version 2: read as written
