@@ -638,14 +638,19 @@ class PicturePane(StripsWidget):
         ]
         if "o" in arrays:
             shown.append(("o", "overlaps", y_cells, y_rows))
+        asked = hidden_cells(state)  # a lesson's exercise asks for these: "?"
         for name, label, marked, rows in shown:
             values, padded, origin, scale = arrays[name]
-            out += self._grid(label, values, padded, origin, scale, marked, rows, width)
+            hide = asked if name == "y" else frozenset()
+            out += self._grid(label, values, padded, origin, scale, marked, rows, width, hide)
         return out[:height]
 
     @staticmethod
-    def _grid(label, values, padded, origin, scale, marked, rows_room, width) -> list[Text]:
-        """A block of numbers on their colours; the ``marked`` cells between bars."""
+    def _grid(
+        label, values, padded, origin, scale, marked, rows_room, width, hide=frozenset()
+    ) -> list[Text]:
+        """A block of numbers on their colours; the ``marked`` cells between bars; the
+        cells of ``hide`` (flat indices of an unpadded array) as "?"."""
         n0, n1 = values.shape
         if n0 == 0 or n1 == 0:
             return [Text(f"{label}: empty", style="bold")]
@@ -658,7 +663,10 @@ class PicturePane(StripsWidget):
         wide = max(len(number(v)) for v in [*values[:64, :64].ravel().tolist(), scale.low])
         cols = window(n1, lo1, hi1, max((width - 1) // (wide + 1), 1))
         block = values[rows.start : rows.stop, cols.start : cols.stop]
-        texts = [[number(v) for v in row] for row in block.tolist()]
+        texts = [
+            [cell_text(hide, r * n1 + c, v) for c, v in zip(cols, row)]
+            for r, row in zip(rows, block.tolist())
+        ]
         wide = max(wide, *(len(t) for row in texts for t in row))
         codes = scale.codes(
             block,
