@@ -158,7 +158,9 @@ def main() -> None:
     print(f"median of {args.runs} runs (cold start) and {args.keys} keys (step)")
     # the floor: a bare Textual app with a Footer that imports what convtui's card
     # names (numpy and textual-plotext) before its first frame
-    print("| measure | convtui | floor: bare app importing numpy + textual-plotext | ratio | goal |")
+    print(
+        "| measure | convtui | floor: bare app importing numpy + textual-plotext | ratio | goal |"
+    )
     print("|---|---|---|---|---|")
     i = statistics.median(run[0] for run in imports)
     o = statistics.median(run[0] for run in ours)
@@ -207,21 +209,13 @@ def main() -> None:
         )
 
 
-if __name__ == "__main__":
-    main()
-
-
-# ------------------------------------------------ training pane (issue 5), appended
+# ------------------------------------------------ training pane (issue 5)
 # A playground step key while the training pane trains in the background: the code is
 # in bench/tui_training.py (run it alone for its options, e.g. --keys 60); a plain
 # `python bench/tui.py` runs it after the tables above.
-if __name__ == "__main__" and "--cold-only" not in sys.argv:
-    import tui_training  # bench/ is on sys.path when this file runs as a script
-
-    tui_training.main([])
 
 
-# ------------------------------------------------ layer screen (issue 16), appended
+# ------------------------------------------------ layer screen (issue 16)
 # A step key (→, the next output cell) on the layer screen with 3 input channels,
 # 8 filters of 3×3×3 and a 64×64 picture, every pane visible (160×50), measured as the
 # rows above are; goal ≤ 50 ms CPU over the same floor.
@@ -250,8 +244,9 @@ async def layer_step_cpu(keys: int) -> list[float]:
     return times
 
 
-if __name__ == "__main__" and "--cold-only" not in sys.argv:
-    keys = 40
+def layer_rows(keys: int = 40) -> None:
+    """The row above alone: ``python -c "import sys; sys.path[:0] = ['bench'];
+    import tui; tui.layer_rows()"``."""
     floor = statistics.median(asyncio.run(step_cpu(bare_app(), keys)))
     cpu = statistics.median(asyncio.run(layer_step_cpu(keys)))
     print(
@@ -260,7 +255,7 @@ if __name__ == "__main__" and "--cold-only" not in sys.argv:
     )
 
 
-# ------------------------------------------------ own data (issue 17), appended
+# ------------------------------------------------ own data (issue 17)
 # Open a 1024×1024 photo (a PNG, through the F dialog: typed path, Enter) on a setup
 # with a 5×5 kernel: wall time from Enter until the result is computed (in the worker)
 # and the screen has repainted with it; goal ≤ 1 s.  Then the step key on it, CPU as
@@ -339,11 +334,7 @@ def own_data_rows(runs: int = 5, keys: int = 40) -> None:
         )
 
 
-if __name__ == "__main__" and "--cold-only" not in sys.argv:
-    own_data_rows()
-
-
-# ------------------------------------------------ transposed and padding modes (issue 15), appended
+# ------------------------------------------------ transposed and padding modes (issue 15)
 # The step key on a transposed convolution, stride 2, in both readings (gather: → to the
 # next output; scatter, after z and End: ← to the input before, where the running sum
 # "y so far" adds up the most inputs), every pane visible (160×50), measured
@@ -399,5 +390,12 @@ def transposed_rows(keys: int = 40) -> None:
         )
 
 
-if __name__ == "__main__" and "--cold-only" not in sys.argv:
-    transposed_rows()
+if __name__ == "__main__":
+    main()  # cold start and the playground's step keys (--cold-only: cold start only)
+    if "--cold-only" not in sys.argv:
+        import tui_training  # bench/ is on sys.path when this file runs as a script
+
+        tui_training.main([])
+        layer_rows()
+        own_data_rows()
+        transposed_rows()
