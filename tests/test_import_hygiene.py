@@ -63,6 +63,9 @@ def test_the_app_loads_lessons_and_the_lab_on_first_use():
         "convtui.app.screens.lab",
         "convtui.lab",
         "convtui.codegen",
+        "convtui.app.widgets.slide_transposed",  # with the first transposed setup
+        "convtui.app.layer_state",  # the layer screen's, when it first opens
+        "convtui.files",  # F, W and --input-file read and write files on first use
     )
     assert loaded_after("convtui.app.app", early) == []
 

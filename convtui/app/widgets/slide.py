@@ -8,6 +8,8 @@ as the seed example.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from rich.text import Text
 
@@ -15,7 +17,9 @@ from ..formatting import number
 from ..hidden import cell_text, equation_text, hidden_cells
 from .grid import CURRENT, KERNEL, OUTPUT, PAD, PRODUCT, WINDOW, grid, side_by_side, window
 from .lines import LinesPane
-from .slide_transposed import ScatterTable, render_transposed
+
+if TYPE_CHECKING:  # loaded with the first transposed setup, not at start-up
+    from .slide_transposed import ScatterTable
 
 __all__ = ["SlidePane", "equation"]
 
@@ -215,6 +219,8 @@ class SlidePane(LinesPane, can_focus=True):
 
     def _render_transposed(self, state, width: int, height: int) -> list[Text]:
         """Scatter or gather (see slide_transposed), cells as wide as the output needs."""
+        from .slide_transposed import ScatterTable, render_transposed
+
         if self._table is None or self._table.result is not state.result:
             self._table = ScatterTable(state.result)
         output = state.result.output.ravel()
