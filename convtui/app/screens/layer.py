@@ -189,6 +189,13 @@ class LayerScreen(TabbedViews, Screen):
         Binding("N", "preset(-1)", "Previous preset", show=False),
         Binding("i", "from_playground", "Playground input", show=False),
         Binding(
+            "O",
+            "open_file",
+            "Open a file",
+            tooltip="A file or a sample as the input channels (a colour image: R, G, B)",
+            show=False,
+        ),
+        Binding(
             "y,escape",
             "app.switch_mode('playground')",
             "Playground",
@@ -349,6 +356,28 @@ class LayerScreen(TabbedViews, Screen):
         fresh = playground_state(self.app)
         self._preset = None
         self._edit(SetInput(fresh.x, fresh.name, fresh.specs))
+
+    def action_open_file(self) -> None:
+        """A file, or a shipped sample, as the layer's input channels (a dialog)."""
+        from .open_file import OpenFileScreen
+
+        def shown(note: str | None) -> None:
+            if note:  # what was opened, and any downsampling: never silent
+                self.notify(note, title="Opened", timeout=8)
+
+        self.app.push_screen(OpenFileScreen(None, self._open_channels, channels=True), shown)
+
+    def _open_channels(self, changes: dict) -> str:
+        """Show the file's channels under the layers as they are; else the reason."""
+        old = self.state
+        if old is None:
+            return "the layer screen is still starting"
+        self._preset = None
+        self._edit(SetInput(changes["x"], changes["name"]))
+        if self.state is old or self.state.error:  # refused: back to the state as it was
+            refused, self.state = self.state.error or "not changed", old
+            return refused
+        return ""
 
     def action_view(self, name: str) -> None:
         if self.has_class("narrow"):

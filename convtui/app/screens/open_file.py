@@ -29,12 +29,23 @@ from ...engine.setup import Setup
 from ...presets import kernel_for
 from ..workarounds import DismissOnce, SafeOptionList
 
-__all__ = ["MAX_CELLS", "OpenFileScreen", "Opened", "open_changes"]
+__all__ = [
+    "LAYER_CELLS",
+    "MAX_CELLS",
+    "OpenFileScreen",
+    "Opened",
+    "channel_changes",
+    "open_changes",
+]
 
 # The most values an input may have in the app (a 1024×1024 photo): the picture and
 # the plot panes draw only what is visible, the compute runs in a worker above
 # state.WORKER_THRESHOLD.  convtui conv computes any size.
 MAX_CELLS = 1024 * 1024
+
+# The most values per channel on the layer screen (a 256×256 picture): its panes work
+# out every feature map for every filter.
+LAYER_CELLS = 256 * 256
 
 # Ask for the Setup fields, get the engine's refusal ("" once applied).
 Apply = Callable[[dict[str, Any]], str]
@@ -76,6 +87,32 @@ def open_changes(text: str, role: str, setup: Setup) -> Opened:
     return Opened(changes, " ".join(notes))
 
 
+def channel_changes(text: str) -> Opened:
+    """The layer screen's input from the file (or ``sample:NAME``) ``text``: ``(C, *spatial)``.
+
+    A colour image is its red, green and blue planes (three channels); a grey image,
+    a table or a recording one channel.  Larger than :data:`LAYER_CELLS` values a
+    channel is downsampled, and the note says so.  Raises
+    :class:`convtui.files.FileDataError` (a ``ValueError``) for a bad file.
+
+    >>> opened = channel_changes("sample:scene")
+    >>> opened.changes["x"].shape, opened.note
+    ((3, 256, 256), 'Input 3×256×256 from sample:scene (3 channels).')
+    """
+    from ...files import fit_for_app, read_array
+
+    name = text.strip()
+    array = read_array(name, channels=True)
+    if array.ndim < 3:
+        array = array[None]  # one channel: a signal, a table, a grey image
+    elif array.shape[0] > 3:
+        raise ValueError(f"{name}: {_shape(array)} is not 1-3 channels of a picture")
+    array, fitted = fit_for_app(array, max_cells=LAYER_CELLS * array.shape[0])
+    channels = array.shape[0]
+    note = f"Input {_shape(array)} from {name} ({channels} channel{'s' * (channels > 1)})."
+    return Opened({"x": array, "name": Path(name).name}, f"{note} {fitted}".strip())
+
+
 def _shape(array) -> str:
     return "×".join(str(n) for n in array.shape)
 
@@ -92,7 +129,8 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
 
     ``apply(changes)`` proposes the fields to the playground and returns the
     engine's refusal ("" once shown).  The dialog returns the note once a file is
-    shown, None when cancelled.
+    shown, None when cancelled.  ``channels=True`` (the layer screen) opens the file
+    as input channels (:func:`channel_changes`), and there is no input/kernel choice.
     """
 
     DEFAULT_CSS = """
@@ -109,11 +147,19 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, setup: Setup, apply: Apply, folder: Path | None = None):
+    def __init__(
+        self,
+        setup: Setup | None,
+        apply: Apply,
+        folder: Path | None = None,
+        *,
+        channels: bool = False,
+    ):
         super().__init__()
         self.setup = setup
         self.apply = apply
         self.folder = Path.cwd() if folder is None else folder
+        self.channels = channels
 
     def compose(self) -> ComposeResult:
         samples = _samples()
@@ -125,9 +171,12 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
                     *(Option(f"{name}  [dim]{about}[/dim]", id=name) for name, about in samples),
                     id="samples",
                 )
-            with RadioSet(id="role"):
-                yield RadioButton("as the input", value=True, id="as-input")
-                yield RadioButton("as the kernel", id="as-kernel")
+            if self.channels:
+                yield Static("as the layer's input: a colour image is 3 channels (R, G, B)")
+            else:
+                with RadioSet(id="role"):
+                    yield RadioButton("as the input", value=True, id="as-input")
+                    yield RadioButton("as the kernel", id="as-kernel")
             yield Input(placeholder="a path, or sample:NAME", id="file-path")
             yield Static("", classes="error", id="open-error")
             yield Static(
@@ -141,6 +190,8 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
     @property
     def role(self) -> str:
         """``"input"`` or ``"kernel"``: what the file becomes."""
+        if self.channels:
+            return "input"
         return "kernel" if self.query_one("#as-kernel", RadioButton).value else "input"
 
     # -- the three ways to name a file ----------------------------------------
@@ -170,7 +221,10 @@ class OpenFileScreen(DismissOnce, ModalScreen[str | None]):
             self._error("Type a path, pick a file, or pick a sample.")
             return
         try:
-            opened = open_changes(text, self.role, self.setup)
+            if self.channels:
+                opened = channel_changes(text)
+            else:
+                opened = open_changes(text, self.role, self.setup)
         except (ValueError, OSError) as exc:  # FileDataError names the file (and Pillow)
             self._error(str(exc))
             return
