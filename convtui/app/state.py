@@ -134,13 +134,12 @@ class PlaygroundState:
     @property
     def step_shape(self) -> tuple[int, ...]:
         """The shape the steps run over in C order: the output's, or the input's when scattering."""
-        g = self.setup.geometry
-        return g.input_shape if self.scattering else g.output_shape
+        return _step_shape(self.setup, self.reading)
 
     @property
     def size(self) -> int:
         """How many steps there are (outputs; inputs when scattering)."""
-        return _step_count(self.setup, self.reading)
+        return math.prod(self.step_shape)
 
     @property
     def last_step(self) -> int:
@@ -360,10 +359,9 @@ def _large(setup: Setup) -> bool:
     return setup.input.size * setup.kernel.size > WORKER_THRESHOLD
 
 
-def _step_count(setup: Setup, reading: str) -> int:
-    if setup.transposed and reading == "scatter":
-        return math.prod(setup.geometry.input_shape)
-    return setup.geometry.size
+def _step_shape(setup: Setup, reading: str) -> tuple[int, ...]:
+    g = setup.geometry
+    return g.input_shape if setup.transposed and reading == "scatter" else g.output_shape
 
 
 def _matching_step(old: PlaygroundState, new: PlaygroundState) -> int:
@@ -400,7 +398,7 @@ def _show(state: PlaygroundState, setup: Setup, draft: Mapping[str, Any]) -> Pla
     fallback = (
         None if result is not None else (state if state.result is not None else state.fallback)
     )
-    step = min(state.step, max(_step_count(setup, state.reading) - 1, 0))
+    step = min(state.step, max(math.prod(_step_shape(setup, state.reading)) - 1, 0))
     return replace(
         state, setup=setup, result=result, step=step, error="", draft=draft, fallback=fallback
     )

@@ -99,3 +99,28 @@ async def until(condition, timeout: float = 10.0) -> None:
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(poll(), timeout)
+
+
+def drawn_text(widget) -> str:
+    """What ``widget`` draws: every visible leaf widget's lines, joined by single spaces."""
+    words = []
+    for leaf in widget.walk_children():
+        if leaf.children or not leaf.display or not leaf.region.area:
+            continue
+        for strip in leaf.render_lines(leaf.content_region.reset_offset):
+            words.append("".join(segment.text for segment in strip).strip())
+    return " ".join(" ".join(words).split())
+
+
+def typed_answer(exercise) -> str:
+    """The right answer to a lesson exercise, as a learner types it."""
+    import numpy as np
+
+    from convtui.lessons import expected_answer
+
+    answer = expected_answer(exercise)
+    if exercise.kind == "length":
+        return "x".join(str(v) for v in answer)
+    if exercise.kind in ("kernel", "task"):
+        return ", ".join(f"{v:g}" for v in np.ravel(answer))
+    return f"{float(np.real(answer)):g}"

@@ -27,7 +27,7 @@ from convtui.app import make_app
 from convtui.app.formatting import number
 from convtui.lessons import expected_answer, load_course
 from convtui.lessons.grader import parse_index
-from tests.app.helpers import pane_text, playground, until
+from tests.app.helpers import drawn_text, pane_text, playground, typed_answer, until
 from tests.lessons.test_no_answer_in_text import giveaways
 
 SIZE = (160, 48)
@@ -45,24 +45,8 @@ def screen_lines(app) -> list[str]:
 
 
 def panel_text(app) -> str:
-    """The lesson panel as drawn: every visible leaf widget's lines, joined by spaces."""
-    panel = playground(app).lesson_panel
-    words = []
-    for widget in panel.walk_children():
-        if widget.children or not widget.display or not widget.region.area:
-            continue
-        for strip in widget.render_lines(widget.content_region.reset_offset):
-            words.append("".join(segment.text for segment in strip).strip())
-    return " ".join(" ".join(words).split())
-
-
-def answer_text(exercise) -> str:
-    answer = expected_answer(exercise)
-    if exercise.kind == "length":
-        return "x".join(str(v) for v in answer)
-    if exercise.kind in ("kernel", "task"):
-        return ", ".join(f"{v:g}" for v in np.ravel(answer))
-    return f"{float(np.real(answer)):g}"
+    """The lesson panel as drawn."""
+    return drawn_text(playground(app).lesson_panel)
 
 
 def y_row_cells(slide: str) -> dict[int, str]:
@@ -146,7 +130,7 @@ async def walk(app, pilot, cases) -> int:
         await check_before_answering(app, pilot, exercise)
         checked += 1
         await pilot.press("a")
-        await pilot.press("ctrl+u", *answer_text(exercise), "enter")
+        await pilot.press("ctrl+u", *typed_answer(exercise), "enter")
         feedback = panel.query_one("#lesson-feedback")
         await until(lambda f=feedback: str(f.render()).startswith("✓"))
         if exercise is page.exercises[-1]:  # answered: nothing is hidden any more

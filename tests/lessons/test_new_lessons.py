@@ -465,7 +465,7 @@ async def test_walk_a_new_lesson_by_keyboard(number, monkeypatch, tmp_path):
     and the lesson is saved as done.  (The panes' "?" for the asked cell: H7's walk
     over every lesson, tests/app/test_lesson_answers_hidden.py.)"""
     from convtui.app import make_app
-    from tests.app.helpers import playground, until
+    from tests.app.helpers import drawn_text, playground, typed_answer, until
     from tests.lessons.test_no_answer_in_text import giveaways
 
     monkeypatch.setenv("CONVTUI_DATA_DIR", str(tmp_path))
@@ -480,36 +480,16 @@ async def test_walk_a_new_lesson_by_keyboard(number, monkeypatch, tmp_path):
             await until(lambda p=p: panel.page_number == p.number and screen.setup == p.setup)
             for ex in p.exercises:
                 await until(lambda ex=ex: panel.exercise is ex)
-                assert giveaways(ex, _drawn(panel)) == [], ex.key
+                assert giveaways(ex, drawn_text(panel)) == [], ex.key
                 await pilot.press("a", "ctrl+u", *_wrong(ex), "enter")
                 await until(lambda: "Hint:" in str(feedback.render()))
-                await pilot.press("a", "ctrl+u", *_right(ex), "enter")
+                await pilot.press("a", "ctrl+u", *typed_answer(ex), "enter")
                 await until(lambda: str(feedback.render()).startswith("✓"))
             await pilot.press("right_square_bracket")
         if number < len(COURSE):
             await until(lambda: panel.lesson.number == number + 1)
     saved = Progress.load(tmp_path / "progress.json")
     assert saved.is_done(lesson) and saved.warning is None
-
-
-def _drawn(panel) -> str:
-    """The lesson panel as drawn: every visible leaf widget's lines."""
-    words = []
-    for widget in panel.walk_children():
-        if widget.children or not widget.display or not widget.region.area:
-            continue
-        for strip in widget.render_lines(widget.content_region.reset_offset):
-            words.append("".join(segment.text for segment in strip).strip())
-    return " ".join(" ".join(words).split())
-
-
-def _right(ex) -> str:
-    answer = expected_answer(ex)
-    if ex.kind == "length":
-        return "x".join(str(v) for v in answer)
-    if ex.kind == "kernel":
-        return ", ".join(f"{v:g}" for v in np.ravel(answer))
-    return f"{float(np.real(answer)):g}"
 
 
 def _wrong(ex) -> str:
