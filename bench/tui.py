@@ -118,16 +118,21 @@ def cold_start(kind: str) -> tuple[float, float, float]:
     return complete - start, idle - start, end - start
 
 
-async def step_cpu(app, keys: int) -> list[float]:
+async def key_cpu(pilot, key: str, keys: int) -> list[float]:
+    """Process CPU time of each of ``keys`` presses of ``key``, until the app is idle."""
     times = []
+    for _ in range(keys):
+        t0 = time.process_time()
+        await pilot.press(key)
+        await pilot.pause()
+        times.append(time.process_time() - t0)
+    return times
+
+
+async def step_cpu(app, keys: int) -> list[float]:
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        for _ in range(keys):
-            t0 = time.process_time()
-            await pilot.press("right")
-            await pilot.pause()
-            times.append(time.process_time() - t0)
-    return times
+        return await key_cpu(pilot, "right", keys)
 
 
 def bare_app():
@@ -230,18 +235,12 @@ async def layer_step_cpu(keys: int) -> list[float]:
     picture = np.random.default_rng(0).integers(0, 9, (3, 64, 64))
     state = LayerState.start(picture, [LayerSpec(out_channels=8, kernel=3)])
     app = make_app(screen="layer")
-    times = []
     async with app.run_test(size=(160, 50)) as pilot:
         while getattr(app.screen, "state", None) is None:
             await pilot.pause()
         app.screen.replace_state(state)
         await pilot.pause()
-        for _ in range(keys):
-            t0 = time.process_time()
-            await pilot.press("right")
-            await pilot.pause()
-            times.append(time.process_time() - t0)
-    return times
+        return await key_cpu(pilot, "right", keys)
 
 
 def layer_rows(keys: int = 40) -> None:
@@ -306,11 +305,7 @@ async def open_photo(path: Path, runs: int, keys: int) -> tuple[list[float], lis
                     if times is images:
                         await pilot.press("4", "I")
                         await pilot.pause()
-                    for _ in range(keys):
-                        t1 = time.process_time()
-                        await pilot.press("right")
-                        await pilot.pause()
-                        times.append(time.process_time() - t1)
+                    times += await key_cpu(pilot, "right", keys)
     return opened, pictures, images
 
 
@@ -346,7 +341,6 @@ async def reading_step_cpu(setup, reading: str, keys: int) -> list[float]:
     from convtui.app import make_app
 
     app = make_app(setup=setup)
-    times = []
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
         key = "right"
@@ -354,12 +348,7 @@ async def reading_step_cpu(setup, reading: str, keys: int) -> list[float]:
             await pilot.press("z", "end")
             await pilot.pause()
             key = "left"
-        for _ in range(keys):
-            t0 = time.process_time()
-            await pilot.press(key)
-            await pilot.pause()
-            times.append(time.process_time() - t0)
-    return times
+        return await key_cpu(pilot, key, keys)
 
 
 def transposed_rows(keys: int = 40) -> None:
