@@ -61,3 +61,19 @@ async def test_an_input_too_big_to_edit_as_text_is_said_in_the_editor_and_typing
         assert screen.state.result.output.tolist() == [[45]]  # 1 + 2 + ... + 9
         assert editor.value == "1 2 3; 4 5 6; 7 8 9"
         assert editor.placeholder == "1, 2, 3  or  1 2; 3 4"
+
+
+async def test_after_a_preset_rewrites_the_kernel_ctrl_u_clears_the_whole_editor():
+    # the preset's kernel is written into the editor with the cursor at its end, so a
+    # learner's ctrl+u (delete to the start) empties it instead of cutting it in two
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = app.screen.query_one("#kernel-editor", Input)
+        screen = playground(app)
+        first = screen.state.setup
+        await pilot.press("n")  # the next preset: another, longer kernel
+        await until(lambda: screen.state.setup is not first and editor.value != "5, 6, 7")
+        assert editor.cursor_position == len(editor.value)
+        await pilot.press("k", "ctrl+u", *"1, 1")
+        await until(lambda: screen.state.setup.kernel.tolist() == [1, 1])
+        assert editor.value == "1, 1"

@@ -93,6 +93,7 @@ class Editors(Vertical):
             shown = array.size <= TEXT_LIMIT
             with editor.prevent(Input.Changed):
                 editor.value = array_text(array) if shown else ""
+            editor.cursor_position = len(editor.value)  # Input keeps it mid-text otherwise
             editor.placeholder = PLACEHOLDERS[name] if shown else _too_many(array)
             self._show_error(editor_id, None)
 
